@@ -1,0 +1,45 @@
+# Desa Binaan: `make run` to try it, `make test` to check it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+CHROMIUM ?= /usr/bin/chromium
+export FLASK_APP := app
+DEV := APP_ENV=development
+
+.PHONY: run test setup venv translations db i18n clean
+
+run: setup
+	$(DEV) $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+test: setup
+	@if [ -x "$(CHROMIUM)" ]; then \
+		CHROMIUM_PATH=$(CHROMIUM) $(BIN)/pytest; \
+	else \
+		echo "No Chromium at $(CHROMIUM): SKIPPING the browser tests (install Debian's chromium to run them)."; \
+		$(BIN)/pytest -m "not e2e"; \
+	fi
+
+setup: venv translations db
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
+translations: venv
+	$(BIN)/python translate.py compile
+
+db: venv
+	$(DEV) $(BIN)/flask db upgrade
+	$(DEV) $(BIN)/flask seed-demo
+
+# After changing user-facing text: extract, merge into the catalogs, translate the new
+# entries in translations/id/LC_MESSAGES/messages.po, then run `make i18n` again to compile.
+i18n: venv
+	$(BIN)/python translate.py extract update compile
+
+clean:
+	rm -rf $(VENV) instance/*.db instance/*.db-* translations/*/LC_MESSAGES/*.mo

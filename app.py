@@ -1,0 +1,255 @@
+"""Desa Binaan: the application factory and command-line tools."""
+
+import hashlib
+import os
+import sqlite3
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask import current_app
+from flask import flash
+from flask import make_response
+from flask import redirect
+from flask import request
+from flask import url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from jinja2 import StrictUndefined
+from sqlalchemy import event
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+import access
+from config import CONFIGS
+from config import INSTANCE_DIR
+from extensions import babel
+from extensions import csrf
+from extensions import db
+from extensions import limiter
+from extensions import login_manager
+from extensions import migrate
+from extensions import talisman
+
+CSP = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' blob: data:",
+    "connect-src": "'self'",
+    "worker-src": "'self'",
+    "manifest-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+class MissingSecretKey(RuntimeError):
+    """Raised when the app would run outside development without a SECRET_KEY."""
+
+
+def create_app(test_config=None):
+    """Build the app. `test_config` overrides settings (tests use the testing mode)."""
+    overrides = dict(test_config or {})
+    default_mode = "testing" if test_config is not None else "production"
+    mode = overrides.pop("ENV_NAME", None) or os.environ.get("APP_ENV", default_mode)
+    if mode not in CONFIGS:
+        raise click.UsageError(f"APP_ENV must be one of {', '.join(CONFIGS)}, not {mode!r}")
+
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.config.from_object(CONFIGS[mode])
+    app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        raise MissingSecretKey(
+            "SECRET_KEY is not set. Outside development and tests the app refuses to start "
+            "without one: export SECRET_KEY to a long random value "
+            "(python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    if app.testing:
+        app.jinja_env.undefined = StrictUndefined
+    if app.config["PROXY_FIX"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_hooks(app)
+    _register_cli(app)
+    return app
+
+
+def _init_extensions(app):
+    from models import User
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        strict_transport_security=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        content_security_policy=CSP,
+        referrer_policy="strict-origin-when-cross-origin",
+        frame_options="DENY",
+        permissions_policy={"geolocation": "(self)", "camera": "(self)"},
+    )
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"  # "strong" logs out on every mobile IP change
+
+    @login_manager.user_loader
+    def load_user(user_id):
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+    login_manager.unauthorized_handler(_unauthorized)
+
+
+def _unauthorized():
+    """Send anonymous users to the login page; htmx requests get a redirect header."""
+    login_url = url_for("auth.login", next=request.full_path.rstrip("?"))
+    if request.headers.get("HX-Request"):
+        response = make_response("", 401)
+        response.headers["HX-Redirect"] = login_url
+        return response
+    flash(_("Please log in to open this page."), "info")
+    return redirect(login_url)
+
+
+def select_locale():
+    """Saved preference, then the language cookie, then the browser, then Indonesian."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    cookie = request.cookies.get("lang")
+    if cookie in languages:
+        return cookie
+    return request.accept_languages.best_match(languages) or current_app.config[
+        "BABEL_DEFAULT_LOCALE"
+    ]
+
+
+def _register_blueprints(app):
+    from blueprints import auth
+    from blueprints import errors
+    from blueprints import main
+
+    for module in (auth, errors, main):
+        app.register_blueprint(module.bp)
+
+    serve_static = app.view_functions["static"]
+
+    @access.public
+    def static(filename):
+        return serve_static(filename=filename)
+
+    app.view_functions["static"] = static
+
+
+def _register_hooks(app):
+    from labels import label
+
+    app.before_request(access.enforce_access)
+    asset_versions = {}
+
+    def asset_url(filename):
+        """A static URL carrying a content hash, so browsers may cache it for a year."""
+        if filename not in asset_versions or app.debug:
+            path = Path(app.static_folder) / filename
+            asset_versions[filename] = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+        return url_for("static", filename=filename, v=asset_versions[filename])
+
+    @app.context_processor
+    def inject_globals():
+        return {
+            "asset_url": asset_url,
+            "current_locale": str(get_locale()),
+            "label": label,
+            "may_use": lambda endpoint: access.may_use(endpoint, current_user),
+            "office_name": app.config["OFFICE_NAME"],
+        }
+
+    @app.after_request
+    def set_cache_headers(response):
+        if request.endpoint == "static" and request.args.get("v"):
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+            return response
+        if response.mimetype == "text/html":
+            response.vary.update(("Cookie", "Accept-Language", "HX-Request"))
+            if current_user.is_authenticated and "Cache-Control" not in response.headers:
+                response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+
+@event.listens_for(Engine, "connect")
+def _tune_sqlite(dbapi_connection, _record):
+    """WAL for concurrent readers, enforced foreign keys, and waiting instead of failing."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def _register_cli(app):
+    from domain import Role
+    from models import User
+    from models import Village
+    from seed import seed_demo
+
+    @app.cli.command("seed-demo")
+    def seed_demo_command():
+        """Load the demo villages and accounts, only into an empty database."""
+        if db.session.scalar(select(func.count(User.id))):
+            click.echo("Database already has accounts; demo data not loaded.")
+            return
+        seed_demo()
+        click.echo("Demo data loaded: accounts admin, petugas, desa (password demo12345).")
+
+    @app.cli.command("create-user")
+    @click.argument("username")
+    @click.option("--full-name", required=True)
+    @click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
+    @click.option("--village", "villages", multiple=True, help="Village name; repeat for officers.")
+    @click.option("--phone", default="")
+    @click.option("--locale", type=click.Choice(["id", "en"]), default=None)
+    @click.password_option()
+    def create_user_command(username, full_name, role, villages, phone, locale, password):
+        """Create an account of any role."""
+        username = username.strip().lower()
+        if User.by_username(username):
+            raise click.UsageError(f"User {username!r} already exists.")
+        if len(password) < 8:
+            raise click.UsageError("The password must have at least 8 characters.")
+        found = []
+        for name in villages:
+            village = db.session.scalar(select(Village).where(Village.name == name))
+            if village is None:
+                raise click.UsageError(f"No village named {name!r}.")
+            found.append(village)
+        if role == Role.OFFICIAL and len(found) != 1:
+            raise click.UsageError("An official belongs to exactly one village (--village).")
+        user = User(username=username, full_name=full_name, role=role, phone=phone, locale=locale)
+        user.set_password(password)
+        if role == Role.OFFICIAL:
+            user.village = found[0]
+        elif role == Role.OFFICER:
+            user.villages = found
+        db.session.add(user)
+        db.session.commit()
+        click.echo(f"Created {role} {username}.")

@@ -1,0 +1,110 @@
+"""Logging in and out, and changing one's own password."""
+
+from flask import Blueprint
+from flask import current_app
+from flask import flash
+from flask import g
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_login import login_user
+from flask_login import logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField
+from wtforms import StringField
+from wtforms.validators import EqualTo
+
+from access import public
+from access import signed_in
+from blueprints._helpers import safe_next
+from extensions import db
+from extensions import limiter
+from forms import length_between
+from forms import max_length
+from forms import required
+from models import User
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[required(), max_length(64)])
+    password = PasswordField(_l("Password"), validators=[required(), max_length(128)])
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[required(), max_length(128)])
+    new = PasswordField(
+        _l("New password"),
+        validators=[required(), length_between(8, 128)],
+        description=_l("At least 8 characters."),
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[required(), EqualTo("new", message=_l("The two passwords differ."))],
+    )
+
+
+def _login_limit():
+    return current_app.config["LOGIN_LIMIT"]
+
+
+def _submitted_username():
+    return "user:" + request.form.get("username", "").strip().lower()[:64]
+
+
+def _login_failed(_response):
+    return g.get("login_failed", False)
+
+
+@bp.route("/login", methods=("GET", "POST"))
+@public
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(_login_limit, methods=["POST"], key_func=_submitted_username, deduct_when=_login_failed)
+def login():
+    """Show the login form and sign the user in."""
+    target = safe_next(request.args.get("next"), url_for("main.index"))
+    if current_user.is_authenticated:
+        return redirect(target)
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = User.by_username(form.username.data)
+        if user is not None and user.active and user.check_password(form.password.data):
+            login_user(user)
+            flash(_("Welcome, %(name)s.", name=user.full_name), "success")
+            return redirect(target, 303)
+        # One message for every failure, so it never reveals which part was wrong.
+        g.login_failed = True
+        form.password.errors.append(_("Wrong username or password, or the account is inactive."))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=("POST",))
+@signed_in
+def logout():
+    """Sign out and go back to the start page."""
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("main.index"), 303)
+
+
+@bp.route("/password", methods=("GET", "POST"))
+@signed_in
+def change_password():
+    """Let the signed-in user replace their password."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data):
+            form.current.errors.append(_("The current password is wrong."))
+        else:
+            current_user.set_password(form.new.data)
+            db.session.commit()
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("main.index"), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/password.html", form=form), status

@@ -1,0 +1,87 @@
+"""Settings read from the environment, one class per mode."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def env_flag(name, default=False):
+    """Read a yes/no environment variable."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Production defaults: secure unless told otherwise."""
+
+    ENV_NAME = "production"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'desa_binaan.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", 10 * 1024 * 1024))
+    # Three photos the phone could not shrink, plus the form fields.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 32 * 1024 * 1024))
+    MAX_FORM_MEMORY_SIZE = 500_000
+    MAX_FORM_PARTS = 200
+
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+    LANGUAGES = ("id", "en")
+
+    # A report queued offline for days must still be accepted: tokens live as long as the session.
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE", True)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    FORCE_HTTPS = env_flag("FORCE_HTTPS", False)
+    PROXY_FIX = env_flag("PROXY_FIX", False)
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = env_flag("RATELIMIT_ENABLED", True)
+    LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "5 per minute;30 per hour")
+
+    OFFICE_NAME = os.environ.get("OFFICE_NAME", "Kantor Imigrasi Kelas II TPI Belakang Padang")
+    OFFICE_CONTACT = os.environ.get("OFFICE_CONTACT", "")
+    REVIEW_DUE_WORKING_DAYS = int(os.environ.get("REVIEW_DUE_WORKING_DAYS", 3))
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "desa-binaan@localhost")
+
+
+class DevelopmentConfig(Config):
+    """`make run` on a laptop: plain HTTP, a throwaway key."""
+
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+
+class TestingConfig(DevelopmentConfig):
+    """The test suite: its own database, no rate limits unless a test turns them on."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-only-not-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+
+
+CONFIGS = {
+    "production": Config,
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+}

@@ -1,0 +1,72 @@
+"""The vocabulary of the programme: roles, statuses, outcomes, categories. No Flask here."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    OFFICIAL = "official"
+    OFFICER = "officer"
+    ADMIN = "admin"
+
+
+class Source(StrEnum):
+    OFFICIAL = "official"
+    RESIDENT = "resident"
+
+
+class Urgency(StrEnum):
+    NORMAL = "normal"
+    URGENT = "urgent"
+
+
+class Category(StrEnum):
+    LODGING = "lodging"
+    WORKING = "working"
+    SEA_ARRIVAL = "sea_arrival"
+    SUSPICIOUS = "suspicious"
+    FAMILY = "family"
+    OTHER = "other"
+
+
+class Status(StrEnum):
+    NEW = "new"
+    IN_REVIEW = "in_review"
+    NEEDS_INFO = "needs_info"
+    FIELD_CHECK = "field_check"
+    FORWARDED = "forwarded"
+    CLOSED = "closed"
+
+
+class Outcome(StrEnum):
+    ACTION_TAKEN = "action_taken"
+    NO_VIOLATION = "no_violation"
+    NOT_FOUND = "not_found"
+    DUPLICATE = "duplicate"
+    NOT_OUR_AUTHORITY = "not_our_authority"
+    INVALID = "invalid"
+
+
+class EventKind(StrEnum):
+    CREATED = "created"
+    STATUS = "status"
+    NOTE = "note"
+    ASSIGNED = "assigned"
+    INFO_REQUEST = "info_request"
+    REPLY = "reply"
+
+
+class Sex(StrEnum):
+    MALE = "male"
+    FEMALE = "female"
+    UNKNOWN = "unknown"
+
+
+# The guidance article that explains the rule behind each category.
+CATEGORY_GUIDANCE = {
+    Category.LODGING: "lodging-report-duty",
+    Category.WORKING: "signs-of-violations",
+    Category.SEA_ARRIVAL: "signs-of-violations",
+    Category.SUSPICIOUS: "trafficking-smuggling",
+    Category.FAMILY: "mixed-marriage-family",
+    Category.OTHER: "how-to-report",
+}

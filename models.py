@@ -1,0 +1,206 @@
+"""Tables. Every change to a report writes an Event; events are never edited."""
+
+from datetime import UTC
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Column
+from sqlalchemy import DateTime
+from sqlalchemy import ForeignKey
+from sqlalchemy import Index
+from sqlalchemy import String
+from sqlalchemy import Table
+from sqlalchemy import Text
+from sqlalchemy import select
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
+from werkzeug.security import check_password_hash
+from werkzeug.security import generate_password_hash
+
+from domain import Role
+from domain import Status
+from extensions import db
+
+
+def utcnow():
+    """Timestamps are stored in UTC and shown in Asia/Jakarta."""
+    return datetime.now(UTC)
+
+
+officer_villages = Table(
+    "officer_villages",
+    db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("village_id", ForeignKey("villages.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Village(db.Model):
+    __tablename__ = "villages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    kecamatan: Mapped[str] = mapped_column(String(120))
+    kabupaten: Mapped[str] = mapped_column(String(120))
+    province: Mapped[str] = mapped_column(String(120))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    officers: Mapped[list["User"]] = relationship(
+        secondary=officer_villages, back_populates="villages", order_by="User.full_name"
+    )
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    locale: Mapped[str | None] = mapped_column(String(8))
+    active: Mapped[bool] = mapped_column(default=True)
+    # An official belongs to one village; officers use `villages` instead.
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    village: Mapped[Village | None] = relationship(foreign_keys=[village_id])
+    villages: Mapped[list[Village]] = relationship(
+        secondary=officer_villages, back_populates="officers", order_by=Village.name
+    )
+
+    @property
+    def is_active(self):
+        return self.active
+
+    def set_password(self, password):
+        """Store a salted scrypt hash, never the password."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password):
+        return check_password_hash(self.password_hash, password)
+
+    def visible_village_ids(self):
+        """Ids of the villages whose reports this user may see; None means all of them."""
+        if self.role == Role.ADMIN:
+            return None
+        if self.role == Role.OFFICER:
+            return [village.id for village in self.villages]
+        return [self.village_id] if self.village_id else []
+
+    @classmethod
+    def by_username(cls, username):
+        return db.session.scalar(select(cls).where(cls.username == username.strip().lower()))
+
+
+class Report(db.Model):
+    __tablename__ = "reports"
+    __table_args__ = (
+        Index("ix_reports_village_created", "village_id", "created_at"),
+        Index("ix_reports_status_urgency_created", "status", "urgency", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    client_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"), index=True)
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    source: Mapped[str] = mapped_column(String(16))
+    reporter_name: Mapped[str] = mapped_column(String(120), default="")
+    reporter_phone: Mapped[str] = mapped_column(String(32), default="")
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    # Residents follow their tip with the code and a PIN; only its hash is kept.
+    tip_pin_hash: Mapped[str | None] = mapped_column(String(255))
+    category: Mapped[str] = mapped_column(String(24))
+    urgency: Mapped[str] = mapped_column(String(16), default="normal")
+    observed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    address: Mapped[str] = mapped_column(String(300), default="")
+    rt_rw: Mapped[str] = mapped_column(String(20), default="")
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    accuracy_m: Mapped[float | None]
+    description: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default=Status.NEW)
+    outcome: Mapped[str | None] = mapped_column(String(24))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # Bumped on every change, so a stale form cannot overwrite a newer decision.
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    first_reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    village: Mapped[Village] = relationship()
+    reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    duplicate_of: Mapped["Report | None"] = relationship(remote_side=[id])
+    persons: Mapped[list["Person"]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="Person.id"
+    )
+    photos: Mapped[list["Photo"]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="Photo.id"
+    )
+    events: Mapped[list["Event"]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="Event.id"
+    )
+
+
+class Person(db.Model):
+    __tablename__ = "persons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(120), default="")
+    sex: Mapped[str] = mapped_column(String(8), default="unknown")
+    nationality: Mapped[str] = mapped_column(String(2), default="")
+    age: Mapped[int | None]
+    birth_date: Mapped[datetime | None] = mapped_column(DateTime(timezone=False))
+    passport_no: Mapped[str] = mapped_column(String(32), default="", index=True)
+    permit_type: Mapped[str] = mapped_column(String(40), default="")
+
+    report: Mapped[Report] = relationship(back_populates="persons")
+
+
+class Photo(db.Model):
+    __tablename__ = "photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), index=True
+    )
+    # A photo sent with a reply to an information request belongs to that event.
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    thumb_name: Mapped[str] = mapped_column(String(80), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int]
+    width: Mapped[int]
+    height: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="photos")
+
+
+class Event(db.Model):
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_actor_created", "actor_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    kind: Mapped[str] = mapped_column(String(16))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str | None] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text, default="")
+    # Internal notes stay inside the office; everything else the reporter may read.
+    visible_to_reporter: Mapped[bool] = mapped_column(default=True)
+
+    report: Mapped[Report] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()

@@ -1,0 +1,82 @@
+"""Fixtures in flaskr's shape: a fresh database per test, a client, and signed-in users."""
+
+import os
+
+import pytest
+from sqlalchemy import select
+
+from app import create_app
+from extensions import db
+from models import User
+from seed import DEMO_PASSWORD
+from seed import seed_demo
+
+USING_POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
+
+
+def database_uri(tmp_path):
+    """PostgreSQL when TEST_DATABASE_URL is set, else a real SQLite file."""
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture
+def app_config(tmp_path):
+    """Settings for one test; tests may change them before asking for `app`."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_uri(tmp_path),
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "WTF_CSRF_ENABLED": False,
+    }
+
+
+@pytest.fixture
+def app(app_config):
+    """The app on an empty schema with the demo villages and accounts."""
+    app = create_app(app_config)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        seed_demo()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    """Sign in through the real login form, or quickly by session for matrix tests."""
+
+    def __init__(self, app, client):
+        self.app = app
+        self.client = client
+
+    def login(self, username="desa", password=DEMO_PASSWORD):
+        return self.client.post(
+            "/auth/login", data={"username": username, "password": password}
+        )
+
+    def sign_in_as(self, username):
+        with self.app.app_context():
+            user_id = db.session.scalar(select(User.id).where(User.username == username))
+        with self.client.session_transaction() as session:
+            session["_user_id"] = str(user_id)
+            session["_fresh"] = True
+
+    def logout(self):
+        return self.client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(app, client):
+    return AuthActions(app, client)
