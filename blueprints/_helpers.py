@@ -2,8 +2,14 @@
 
 from urllib.parse import urlsplit
 
+from flask import abort
 from flask import render_template
 from flask import request
+from flask_login import current_user
+from sqlalchemy import true
+
+from extensions import db
+from models import Report
 
 
 def is_partial():
@@ -26,3 +32,22 @@ def safe_next(target, fallback):
     if "\\" in target:
         return fallback
     return target
+
+
+def visible_reports(user):
+    """SQL condition for the reports `user` may see: their villages', or all for admins."""
+    village_ids = user.visible_village_ids()
+    if village_ids is None:
+        return true()
+    return Report.village_id.in_(village_ids)
+
+
+def get_report_or_404(report_id):
+    """The report, if the signed-in user may see it; 404 otherwise, so ids reveal nothing."""
+    report = db.session.get(Report, report_id)
+    if report is None:
+        abort(404)
+    village_ids = current_user.visible_village_ids()
+    if village_ids is not None and report.village_id not in village_ids:
+        abort(404)
+    return report
