@@ -80,3 +80,16 @@ class AuthActions:
 @pytest.fixture
 def auth(app, client):
     return AuthActions(app, client)
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests carry the e2e mark and are skipped, loudly, without a Chromium."""
+    skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM}: browser tests skipped")
+    for item in items:
+        if "browser" in item.path.parts:
+            item.add_marker(pytest.mark.e2e)
+            if not os.access(CHROMIUM, os.X_OK):
+                item.add_marker(skip)

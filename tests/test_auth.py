@@ -1,5 +1,8 @@
 """Logging in and out, passwords, inactive accounts, the login rate limit, create-user."""
 
+import os
+import uuid
+
 import pytest
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
@@ -171,3 +174,21 @@ def test_seed_demo_is_idempotent(app, runner):
     assert "already" in result.output
     with app.app_context():
         assert len(db.session.scalars(select(User)).all()) == 3
+
+
+@pytest.fixture
+def redis_limits(app_config):
+    if not os.environ.get("TEST_REDIS_URL"):
+        pytest.skip("TEST_REDIS_URL not set")
+    app_config.update(
+        RATELIMIT_ENABLED=True,
+        LOGIN_LIMIT="2 per minute",
+        RATELIMIT_STORAGE_URI=os.environ["TEST_REDIS_URL"],
+    )
+
+
+def test_rate_limit_state_can_live_in_redis(redis_limits, auth):
+    username = f"redis-{uuid.uuid4().hex[:8]}"  # a key no earlier run has counted
+    for _attempt in range(2):
+        auth.login(username, "wrong")
+    assert auth.login(username, "wrong").status_code == 429
