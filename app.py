@@ -27,6 +27,7 @@ import access
 from config import CONFIGS
 from config import INSTANCE_DIR
 from extensions import babel
+from extensions import compress
 from extensions import csrf
 from extensions import db
 from extensions import limiter
@@ -91,6 +92,7 @@ def _init_extensions(app):
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
     csrf.init_app(app)
+    compress.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     talisman.init_app(
@@ -143,11 +145,14 @@ def select_locale():
 
 
 def _register_blueprints(app):
+    from blueprints import admin
     from blueprints import auth
     from blueprints import errors
+    from blueprints import guidance
     from blueprints import main
+    from blueprints import pwa
 
-    for module in (auth, errors, main):
+    for module in (admin, auth, errors, guidance, main, pwa):
         app.register_blueprint(module.bp)
 
     serve_static = app.view_functions["static"]
@@ -160,6 +165,7 @@ def _register_blueprints(app):
 
 
 def _register_hooks(app):
+    from blueprints.pwa import offline_readable
     from labels import label
 
     app.before_request(access.enforce_access)
@@ -172,10 +178,11 @@ def _register_hooks(app):
             asset_versions[filename] = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
         return url_for("static", filename=filename, v=asset_versions[filename])
 
+    app.jinja_env.globals["asset_url"] = asset_url  # also used by the manifest and the worker
+
     @app.context_processor
     def inject_globals():
         return {
-            "asset_url": asset_url,
             "current_locale": str(get_locale()),
             "label": label,
             "may_use": lambda endpoint: access.may_use(endpoint, current_user),
@@ -190,7 +197,10 @@ def _register_hooks(app):
         if response.mimetype == "text/html":
             response.vary.update(("Cookie", "Accept-Language", "HX-Request"))
             if current_user.is_authenticated and "Cache-Control" not in response.headers:
-                response.headers["Cache-Control"] = "private, no-store"
+                # Pages kept for offline reading (guidance, empty forms) may be stored on the
+                # phone; every other signed-in page may hold other people's data: never stored.
+                private = "no-cache" if offline_readable(request.endpoint) else "no-store"
+                response.headers["Cache-Control"] = f"private, {private}"
         return response
 
 

@@ -13,7 +13,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_login import login_user
 from flask_login import logout_user
-from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms import StringField
 from wtforms.validators import EqualTo
@@ -23,6 +22,7 @@ from access import signed_in
 from blueprints._helpers import safe_next
 from extensions import db
 from extensions import limiter
+from forms import BaseForm
 from forms import length_between
 from forms import max_length
 from forms import required
@@ -31,12 +31,12 @@ from models import User
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     username = StringField(_l("Username"), validators=[required(), max_length(64)])
     password = PasswordField(_l("Password"), validators=[required(), max_length(128)])
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(BaseForm):
     current = PasswordField(_l("Current password"), validators=[required(), max_length(128)])
     new = PasswordField(
         _l("New password"),

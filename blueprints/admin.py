@@ -1,0 +1,157 @@
+"""Office admins manage villages, accounts and officers' village assignments."""
+
+from flask import Blueprint
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from wtforms import BooleanField
+from wtforms import PasswordField
+from wtforms import SelectField
+from wtforms import SelectMultipleField
+from wtforms import StringField
+from wtforms import widgets
+from wtforms.fields.choices import SelectChoice
+
+from access import roles
+from domain import Role
+from extensions import db
+from forms import BaseForm
+from forms import length_between
+from forms import max_length
+from forms import optional
+from forms import required
+from labels import ROLE_LABELS
+from models import User
+from models import Village
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+class VillageForm(BaseForm):
+    name = StringField(_l("Village or kelurahan"), validators=[required(), max_length(120)])
+    kecamatan = StringField(_l("Kecamatan"), validators=[required(), max_length(120)])
+    kabupaten = StringField(_l("Regency or city"), validators=[required(), max_length(120)])
+    province = StringField(_l("Province"), validators=[required(), max_length(120)])
+    active = BooleanField(_l("Active"), default=True)
+
+
+class CheckboxList(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class UserForm(BaseForm):
+    username = StringField(_l("Username"), validators=[required(), max_length(64)])
+    full_name = StringField(_l("Full name"), validators=[required(), max_length(120)])
+    phone = StringField(_l("Phone"), validators=[optional(), max_length(32)])
+    role = SelectField(_l("Role"), choices=[SelectChoice(role.value, ROLE_LABELS[role]) for role in Role])
+    village = SelectField(
+        _l("Village (for a village official)"), coerce=int, validators=[optional()]
+    )
+    villages = CheckboxList(_l("Villages (for a PIMPASA officer)"), coerce=int)
+    active = BooleanField(_l("Active: may log in"), default=True)
+    password = PasswordField(
+        _l("Password"),
+        validators=[optional(), length_between(8, 128)],
+        description=_l("At least 8 characters. Leave empty to keep the current password."),
+    )
+
+
+def _village_choices():
+    villages = db.session.scalars(select(Village).order_by(Village.name)).all()
+    return [SelectChoice(village.id, village.name) for village in villages]
+
+
+def _name_taken(model, column, value, own_id):
+    found = db.session.scalar(select(model.id).where(column == value))
+    return found is not None and found != own_id
+
+
+@bp.route("/")
+@roles(Role.ADMIN)
+def index():
+    """Villages and accounts at a glance."""
+    villages = db.session.scalars(select(Village).order_by(Village.name)).all()
+    users = db.session.scalars(
+        select(User)
+        .options(selectinload(User.villages), selectinload(User.village))
+        .order_by(User.role, User.username)
+    ).all()
+    return render_template("admin/index.html", villages=villages, users=users)
+
+
+@bp.route("/villages/new", methods=("GET", "POST"))
+@bp.route("/villages/<int:village_id>", methods=("GET", "POST"))
+@roles(Role.ADMIN)
+def village(village_id=None):
+    """Add a village, or edit one."""
+    record = db.get_or_404(Village, village_id) if village_id else Village()
+    form = VillageForm(obj=record)
+    if form.validate_on_submit():
+        if _name_taken(Village, Village.name, form.name.data.strip(), record.id):
+            form.name.errors.append(_("A village with this name already exists."))
+        else:
+            form.populate_obj(record)
+            record.name = record.name.strip()
+            db.session.add(record)
+            db.session.commit()
+            flash(_("Village %(name)s saved.", name=record.name), "success")
+            return redirect(url_for("admin.index"), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/village.html", form=form, record=record), status
+
+
+@bp.route("/users/new", methods=("GET", "POST"))
+@bp.route("/users/<int:user_id>", methods=("GET", "POST"))
+@roles(Role.ADMIN)
+def user(user_id=None):
+    """Create an account, or change one: role, villages, active flag, password."""
+    record = db.get_or_404(User, user_id) if user_id else User()
+    form = UserForm(obj=record)
+    form.village.choices = [SelectChoice(0, _("None")), *_village_choices()]
+    form.villages.choices = _village_choices()
+    if request.method == "GET":
+        form.village.data = record.village_id or 0
+        form.villages.data = [village.id for village in record.villages]
+    if form.validate_on_submit() and _account_is_consistent(form, record):
+        _save_account(form, record)
+        flash(_("Account %(username)s saved.", username=record.username), "success")
+        return redirect(url_for("admin.index"), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/user.html", form=form, record=record), status
+
+
+def _account_is_consistent(form, record):
+    """Rules a single field cannot check: unique name, villages fitting the role, no lock-out."""
+    username = form.username.data.strip().lower()
+    if _name_taken(User, User.username, username, record.id):
+        form.username.errors.append(_("This username is taken."))
+    if form.role.data == Role.OFFICIAL and not form.village.data:
+        form.village.errors.append(_("A village official belongs to one village."))
+    if record.id is None and not form.password.data:
+        form.password.errors.append(_("A new account needs a password."))
+    if record.id == current_user.id and (form.role.data != Role.ADMIN or not form.active.data):
+        form.role.errors.append(_("You cannot remove your own admin access."))
+    return not (form.username.errors or form.village.errors or form.password.errors or form.role.errors)
+
+
+def _save_account(form, record):
+    record.username = form.username.data.strip().lower()
+    record.full_name = form.full_name.data.strip()
+    record.phone = (form.phone.data or "").strip()
+    record.role = form.role.data
+    record.active = form.active.data
+    record.village_id = form.village.data if form.role.data == Role.OFFICIAL else None
+    chosen = set(form.villages.data or []) if form.role.data == Role.OFFICER else set()
+    record.villages = [v for v in db.session.scalars(select(Village)) if v.id in chosen]
+    if form.password.data:
+        record.set_password(form.password.data)
+    db.session.add(record)
+    db.session.commit()
