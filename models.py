@@ -11,13 +11,17 @@ from sqlalchemy import Index
 from sqlalchemy import String
 from sqlalchemy import Table
 from sqlalchemy import Text
+from sqlalchemy import event
 from sqlalchemy import select
+from sqlalchemy import text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
+from sqlalchemy.orm import validates
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
+import matching
 from domain import Role
 from domain import Status
 from extensions import db
@@ -58,6 +62,8 @@ class User(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     full_name: Mapped[str] = mapped_column(String(120))
     phone: Mapped[str] = mapped_column(String(32), default="")
+    # Where urgent reports are announced to officers; empty means no e-mail.
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str] = mapped_column(String(255))
     locale: Mapped[str | None] = mapped_column(String(8))
@@ -97,9 +103,12 @@ class User(UserMixin, db.Model):
 
 class Report(db.Model):
     __tablename__ = "reports"
+    # More indexes for the review queue follow the class (they need its columns).
     __table_args__ = (
         Index("ix_reports_village_created", "village_id", "created_at"),
-        Index("ix_reports_status_urgency_created", "status", "urgency", "created_at"),
+        Index("ix_reports_village_status", "village_id", "status"),
+        Index("ix_reports_created", "created_at"),
+        Index("ix_reports_updated", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -124,7 +133,7 @@ class Report(db.Model):
     description: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default=Status.NEW)
     outcome: Mapped[str | None] = mapped_column(String(24))
-    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), index=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     # Bumped on every change, so a stale form cannot overwrite a newer decision.
     version: Mapped[int] = mapped_column(default=1)
@@ -146,15 +155,36 @@ class Report(db.Model):
         back_populates="report", cascade="all, delete-orphan", order_by="Event.id"
     )
 
+    # Every UPDATE says `WHERE version = <the version read>`: a concurrent change makes it match
+    # no row and raise StaleDataError instead of silently overwriting (workflow.move bumps it).
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
+
+# The review queue's default order, urgent first then longest waiting, with column directions
+# matching its ORDER BY ('urgent' sorts after 'normal', so urgency DESC puts it first): one index
+# per status tab, and a partial one for all open reports (see queue_query.py).
+Index("ix_reports_status_urgency_created", Report.status, Report.urgency.desc(), Report.created_at)
+Index(
+    "ix_reports_open_urgency_created",
+    Report.urgency.desc(),
+    Report.created_at,
+    Report.village_id,
+    sqlite_where=text("status != 'closed'"),
+    postgresql_where=text("status != 'closed'"),
+)
+
 
 class Person(db.Model):
     __tablename__ = "persons"
+    __table_args__ = (Index("ix_persons_name_key_nationality", "name_key", "nationality"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(
         ForeignKey("reports.id", ondelete="CASCADE"), index=True
     )
     name: Mapped[str] = mapped_column(String(120), default="")
+    # matching.name_key(name), kept in step by `_keep_name_key`: finds the same name anywhere.
+    name_key: Mapped[str] = mapped_column(String(120), default="", server_default="")
     sex: Mapped[str] = mapped_column(String(8), default="unknown")
     nationality: Mapped[str] = mapped_column(String(2), default="")
     age: Mapped[int | None]
@@ -163,6 +193,11 @@ class Person(db.Model):
     permit_type: Mapped[str] = mapped_column(String(40), default="")
 
     report: Mapped[Report] = relationship(back_populates="persons")
+
+    @validates("name")
+    def _keep_name_key(self, _key, value):
+        self.name_key = matching.name_key(value)
+        return value
 
 
 class Photo(db.Model):
@@ -187,7 +222,10 @@ class Photo(db.Model):
 
 class Event(db.Model):
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_actor_created", "actor_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_events_actor_created", "actor_id", "created_at"),
+        Index("ix_events_created", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(
@@ -204,3 +242,13 @@ class Event(db.Model):
 
     report: Mapped[Report] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised when code tries to edit or delete an event: the audit trail only grows."""
+
+
+@event.listens_for(Event, "before_update")
+@event.listens_for(Event, "before_delete")
+def _events_are_append_only(_mapper, _connection, target):
+    raise AppendOnlyError(f"event {target.id} is part of the audit trail and cannot change")
