@@ -54,6 +54,7 @@ class Config:
 
     OFFICE_NAME = os.environ.get("OFFICE_NAME", "Kantor Imigrasi Kelas II TPI Belakang Padang")
     OFFICE_CONTACT = os.environ.get("OFFICE_CONTACT", "")
+    GUIDANCE_DIR = os.environ.get("GUIDANCE_DIR", str(BASE_DIR / "content" / "guidance"))
     REVIEW_DUE_WORKING_DAYS = int(os.environ.get("REVIEW_DUE_WORKING_DAYS", 3))
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))

@@ -1,0 +1,282 @@
+"""Guidance articles: markdown files with front matter, loaded once, rendered, sanitized, searched.
+
+One file per article per language: content/guidance/<lang>/<slug>.md. No Flask here."""
+
+import datetime
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import frontmatter
+import nh3
+from markdown_it import MarkdownIt
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.anchors.index import slugify
+
+REQUIRED_KEYS = frozenset(
+    {"slug", "title", "summary", "audience", "topic", "order", "sources", "last_checked", "related"}
+)
+# Keys that describe the article rather than its wording: every language must agree on them.
+SHARED_KEYS = ("audience", "topic", "order", "last_checked", "related")
+AUDIENCES = ("residents", "officials", "landlords")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+GUIDANCE_LINK = re.compile(r"^/guidance/([^/?#]+)")
+SOURCE_URL = re.compile(r"^(?P<label>.*?)[\s:]*(?P<url>https?://\S+)\s*$")
+TOC_MIN_HEADINGS = 4
+MAX_QUERY_WORDS = 8
+
+ALLOWED_TAGS = {
+    "h2", "h3", "h4", "p", "br", "hr", "ul", "ol", "li", "strong", "em", "a", "blockquote",
+    "code", "pre", "table", "thead", "tbody", "tr", "th", "td",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "ol": {"start"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+class ContentError(ValueError):
+    """An article file is missing, malformed, or disagrees with its translation."""
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Source:
+    label: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Article:
+    slug: str
+    lang: str
+    title: str
+    summary: str
+    audience: tuple[str, ...]
+    topic: str
+    order: int
+    sources: tuple[Source, ...]
+    last_checked: datetime.date
+    related: tuple[str, ...]
+    html: str
+    toc: tuple[Heading, ...]
+    links: tuple[str, ...]
+    search_text: str
+
+    @property
+    def has_toc(self):
+        """Long articles get a table of contents."""
+        return len(self.toc) >= TOC_MIN_HEADINGS
+
+
+def fold(text):
+    """Casefold and drop accents, so searches ignore case and diacritics."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def query_words(query):
+    """The distinct words of a search query, folded, at most a handful."""
+    words = dict.fromkeys(re.findall(r"\w+", fold(query or "")))
+    return list(words)[:MAX_QUERY_WORDS]
+
+
+def _heading_id(title):
+    # A prefix keeps article ids from clashing with the page's own (#main, #messages).
+    return "s-" + slugify(title)
+
+
+def _markdown():
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    return md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_heading_id)
+
+
+MARKDOWN = _markdown()
+
+
+def _inline_text(token):
+    return "".join(child.content for child in token.children or () if child.type in ("text", "code_inline"))
+
+
+def render(body, where="article"):
+    """Markdown to sanitized HTML, with its headings, links and plain text."""
+    tokens = MARKDOWN.parse(body)
+    toc, links, words = [], [], []
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            if token.tag == "h1":
+                raise ContentError(f"{where}: use ## for sections; the title comes from the front matter")
+            if token.tag in ("h2", "h3"):
+                toc.append(Heading(int(token.tag[1]), token.attrGet("id"), _inline_text(tokens[index + 1])))
+        if token.type == "inline":
+            words.append(_inline_text(token))
+            links += [child.attrGet("href") for child in token.children if child.type == "link_open"]
+    html = nh3.clean(
+        MARKDOWN.renderer.render(tokens, MARKDOWN.options, {}),
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+    return html, tuple(toc), tuple(links), " ".join(words)
+
+
+def _source(text, where):
+    if not isinstance(text, str) or not text.strip():
+        raise ContentError(f"{where}: every source must be a non-empty text")
+    match = SOURCE_URL.match(text.strip())
+    if match is None:
+        return Source(text.strip(), None)
+    return Source(match["label"] or match["url"], match["url"])
+
+
+def _date(value, where):
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        raise ContentError(f"{where}: last_checked must be a date like 2026-11-28") from None
+
+
+def _string_list(value, key, where):
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        raise ContentError(f"{where}: {key} must be a list of texts")
+    return tuple(value)
+
+
+def parse(path, lang):
+    """One article file, checked and rendered."""
+    where = f"{lang}/{path.name}"
+    try:
+        post = frontmatter.loads(path.read_text(encoding="utf-8"))
+    except Exception as error:  # YAML or encoding errors: name the file, whatever the parser raised
+        raise ContentError(f"{where}: cannot read the front matter ({error})") from error
+    meta = post.metadata
+    missing, unknown = REQUIRED_KEYS - meta.keys(), meta.keys() - REQUIRED_KEYS
+    if missing or unknown:
+        raise ContentError(f"{where}: missing keys {sorted(missing)}, unknown keys {sorted(unknown)}")
+    if meta["slug"] != path.stem or not SLUG.match(path.stem):
+        raise ContentError(f"{where}: slug {meta['slug']!r} must equal the file name, in-lowercase-words")
+    for key in ("title", "summary", "topic"):
+        if not isinstance(meta[key], str) or not meta[key].strip():
+            raise ContentError(f"{where}: {key} must be a non-empty text")
+    audience = _string_list(meta["audience"], "audience", where)
+    if not audience or not set(audience) <= set(AUDIENCES):
+        raise ContentError(f"{where}: audience must be a non-empty subset of {list(AUDIENCES)}")
+    if not isinstance(meta["order"], int) or isinstance(meta["order"], bool):
+        raise ContentError(f"{where}: order must be a whole number")
+    if not isinstance(meta["sources"], list) or not meta["sources"]:
+        raise ContentError(f"{where}: list at least one source (law and article, or the office's page)")
+    html, toc, links, text = render(post.content, where)
+    return Article(
+        slug=meta["slug"],
+        lang=lang,
+        title=meta["title"].strip(),
+        summary=meta["summary"].strip(),
+        audience=audience,
+        topic=meta["topic"].strip(),
+        order=meta["order"],
+        sources=tuple(_source(item, where) for item in meta["sources"]),
+        last_checked=_date(meta["last_checked"], where),
+        related=_string_list(meta["related"], "related", where),
+        html=html,
+        toc=toc,
+        links=links,
+        search_text=fold(" ".join((meta["title"], meta["summary"], text))),
+    )
+
+
+class Library:
+    """All articles in all languages, kept in memory."""
+
+    def __init__(self, articles, version):
+        self._articles = articles  # {lang: {slug: Article}}
+        self.version = version
+
+    @property
+    def slugs(self):
+        """Every article's slug; the same in each language."""
+        return frozenset(next(iter(self._articles.values())))
+
+    def get(self, lang, slug):
+        """The article in this language, or None."""
+        return self._articles[lang].get(slug)
+
+    def articles(self, lang):
+        """Every article in this language, in reading order."""
+        return sorted(self._articles[lang].values(), key=lambda article: (article.order, article.slug))
+
+    def by_audience(self, lang):
+        """{audience: articles}; an article written for several audiences is in several groups."""
+        return {
+            audience: [article for article in self.articles(lang) if audience in article.audience]
+            for audience in AUDIENCES
+        }
+
+    def search(self, lang, query):
+        """Articles containing every word of the query; title matches first, then summary."""
+        words = query_words(query)
+        if not words:
+            return []
+        hits = []
+        for article in self.articles(lang):
+            if all(word in article.search_text for word in words):
+                title, summary = fold(article.title), fold(article.summary)
+                rank = (-sum(word in title for word in words), -sum(word in summary for word in words))
+                hits.append((rank, article.order, article))
+        return [article for _rank, _order, article in sorted(hits, key=lambda hit: hit[:2])]
+
+
+def _check_translations(articles, languages):
+    slug_sets = {lang: set(articles[lang]) for lang in languages}
+    everyone = set.union(*slug_sets.values())
+    for lang, slugs in slug_sets.items():
+        if slugs != everyone:
+            raise ContentError(f"{lang}: missing translations of {sorted(everyone - slugs)}")
+    first, *others = languages
+    for slug in sorted(everyone):
+        for lang in others:
+            for key in SHARED_KEYS:
+                mine, theirs = getattr(articles[first][slug], key), getattr(articles[lang][slug], key)
+                if key in ("audience", "related"):  # lists whose order carries no meaning
+                    mine, theirs = sorted(mine), sorted(theirs)
+                if mine != theirs:
+                    raise ContentError(f"{slug}: {key} differs between {first} and {lang}")
+
+
+def _check_links(articles):
+    for by_slug in articles.values():
+        for article in by_slug.values():
+            where = f"{article.lang}/{article.slug}.md"
+            for slug in article.related:
+                if slug not in by_slug or slug == article.slug:
+                    raise ContentError(f"{where}: related article {slug!r} does not exist")
+            for href in article.links:
+                match = GUIDANCE_LINK.match(href)
+                if match and match[1] not in by_slug:
+                    raise ContentError(f"{where}: link {href} points to no article")
+
+
+def load(directory, languages):
+    """Read, check and render every article; raises ContentError with the file at fault."""
+    directory = Path(directory)
+    articles, digest = {}, hashlib.sha256()
+    for lang in languages:
+        files = sorted((directory / lang).glob("*.md"))
+        if not files:
+            raise ContentError(f"{directory / lang}: no articles")
+        articles[lang] = {}
+        for path in files:
+            digest.update(f"{lang}/{path.name}".encode() + path.read_bytes())
+            articles[lang][path.stem] = parse(path, lang)
+    _check_translations(articles, list(languages))
+    _check_links(articles)
+    return Library(articles, digest.hexdigest()[:16])
