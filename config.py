@@ -48,6 +48,21 @@ class Config:
     FORCE_HTTPS = env_flag("FORCE_HTTPS", False)
     PROXY_FIX = env_flag("PROXY_FIX", False)
 
+    # Text responses are compressed (Flask-Compress); weak island signal makes every byte count.
+    COMPRESS_MIMETYPES = [
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "application/manifest+json",
+        "image/svg+xml",
+    ]
+    COMPRESS_MIN_SIZE = 500
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    # Changes the service worker's version with each release; the git commit when unset.
+    RELEASE = os.environ.get("RELEASE", "")
+
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = env_flag("RATELIMIT_ENABLED", True)
     LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "5 per minute;30 per hour")

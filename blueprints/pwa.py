@@ -1,0 +1,230 @@
+"""The installable app: manifest, service worker, offline and outbox pages, a fresh CSRF token."""
+
+import hashlib
+import subprocess
+from functools import cache
+from pathlib import Path
+
+from flask import Blueprint
+from flask import current_app
+from flask import jsonify
+from flask import make_response
+from flask import render_template
+from flask import url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from access import public
+
+bp = Blueprint("pwa", __name__)
+
+THEME_COLOUR = "#0b5d4b"  # --green in static/css/app.css
+BACKGROUND_COLOUR = "#f6f8f7"  # --bg
+# Static files the worker keeps for offline use (everything the pages load, nothing else).
+PRECACHED_SUFFIXES = (".css", ".js", ".png")
+# Pages the worker keeps after they were read, so they open without signal. They show nothing
+# about other people; the report and tip forms are empty forms. Endpoints that do not exist
+# (yet) are skipped.
+OFFLINE_PAGES = ("reports.new", "tips.new")
+OFFLINE_BLUEPRINTS = ("guidance",)
+# Forms whose submissions go through the on-device outbox when they cannot be sent.
+OUTBOX_FORMS = ("reports.new", "tips.new")
+
+
+def offline_readable(endpoint):
+    """Whether the worker may keep this page for reading offline (logged-in: `no-cache`)."""
+    if endpoint is None:
+        return False
+    return endpoint in OFFLINE_PAGES or endpoint.split(".")[0] in OFFLINE_BLUEPRINTS
+
+
+def _existing_urls(endpoints):
+    """URLs of the endpoints that are registered, in order."""
+    views = current_app.view_functions
+    return [url_for(endpoint) for endpoint in endpoints if endpoint in views]
+
+
+def _blueprint_prefixes(names):
+    """The URL prefixes of registered blueprints, for the worker's path matching."""
+    prefixes = []
+    for name in names:
+        blueprint = current_app.blueprints.get(name)
+        if blueprint is not None and blueprint.url_prefix:
+            prefixes.append(blueprint.url_prefix.rstrip("/") + "/")
+    return prefixes
+
+
+def _static_files():
+    """Static files to precache, as paths relative to the static folder."""
+    root = Path(current_app.static_folder)
+    return sorted(
+        path.relative_to(root).as_posix()
+        for path in root.rglob("*")
+        if path.is_file() and path.suffix in PRECACHED_SUFFIXES
+    )
+
+
+@cache
+def _git_revision(root):
+    """The checked-out commit, or '' outside a git checkout."""
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=5
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return result.stdout.strip() if result.returncode == 0 else ""
+
+
+def worker_version():
+    """Changes with every release: the release name (or git commit) and the static files."""
+    app = current_app
+    cached = app.extensions.get("pwa_version")
+    if cached and not app.debug:
+        return cached
+    release = app.config.get("RELEASE") or _git_revision(app.root_path)
+    digest = hashlib.sha256(release.encode())
+    for name in _static_files():
+        digest.update(name.encode())
+        digest.update((Path(app.static_folder) / name).read_bytes())
+    app.extensions["pwa_version"] = digest.hexdigest()[:16]
+    return app.extensions["pwa_version"]
+
+
+def client_config():
+    """What the page scripts need: URLs, the signed-in user, and their translated words."""
+    user = current_user.username if current_user.is_authenticated else None
+    return {
+        "outboxForms": _existing_urls(OUTBOX_FORMS),
+        "outboxUrl": url_for("pwa.outbox"),
+        "csrfUrl": url_for("pwa.csrf_token"),
+        "loginUrl": url_for("auth.login"),
+        "workerUrl": url_for("pwa.service_worker"),
+        "user": user,
+        "text": {
+            "saved": _("Saved on this phone. It will be sent automatically when there is signal."),
+            # The page script puts the number in place of {count}.
+            "waitingOne": ngettext(
+                "%(count)s report waiting", "%(count)s reports waiting", 1, count="{count}"
+            ),
+            "waitingMany": ngettext(
+                "%(count)s report waiting", "%(count)s reports waiting", 2, count="{count}"
+            ),
+            "sent": _("Reports from this phone were sent: %(count)s.", count="{count}"),
+            "logInToSend": _("Log in to send the reports waiting on this phone."),
+            "logoutWarning": _(
+                "Reports are still waiting on this phone to be sent. They are sent only after you "
+                "log in again. Log out anyway?"
+            ),
+            "updateReady": _("A new version is ready."),
+            "reload": _("Reload"),
+            "iosInstall": _(
+                "To install this app: tap the Share button, then “Add to Home Screen”."
+            ),
+            "dismiss": _("Close"),
+        },
+    }
+
+
+@bp.app_context_processor
+def inject_client_config():
+    return {"pwa_config": client_config}
+
+
+@bp.route("/manifest.webmanifest")
+@public
+def manifest():
+    """The web app manifest, in Indonesian, so phones can install the app."""
+    asset_url = current_app.jinja_env.globals["asset_url"]
+    with force_locale("id"):
+        data = {
+            "id": "/",
+            "name": _("Desa Binaan: reports and guidance on foreigners"),
+            "short_name": "Desa Binaan",
+            "description": _(
+                "Village officials and residents report foreigners to the immigration office, "
+                "and read the rules."
+            ),
+            "lang": "id",
+            "dir": "ltr",
+            "start_url": url_for("main.index"),
+            "scope": "/",
+            "display": "standalone",
+            "orientation": "portrait",
+            "theme_color": THEME_COLOUR,
+            "background_color": BACKGROUND_COLOUR,
+            "icons": [
+                {"src": asset_url("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+                {"src": asset_url("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+                {
+                    "src": asset_url("icons/maskable-512.png"),
+                    "sizes": "512x512",
+                    "type": "image/png",
+                    "purpose": "maskable",
+                },
+            ],
+        }
+    response = jsonify(data)
+    response.mimetype = "application/manifest+json"
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@bp.route("/sw.js")
+@public
+def service_worker():
+    """The service worker, at the root so its scope is the whole site; never served stale."""
+    body = render_template(
+        "pwa/sw.js",
+        version=worker_version(),
+        static_files=_static_files(),
+        offline_url=url_for("pwa.offline"),
+        outbox_url=url_for("pwa.outbox"),
+        offline_pages=_existing_urls(OFFLINE_PAGES),
+        offline_prefixes=_blueprint_prefixes(OFFLINE_BLUEPRINTS),
+        csrf_url=url_for("pwa.csrf_token"),
+        login_url=url_for("auth.login"),
+    )
+    response = make_response(body)
+    response.mimetype = "text/javascript"
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@bp.route("/offline")
+@public
+def offline():
+    """What the worker shows for a page that needs the network while there is none."""
+    links = [
+        (endpoint, label)
+        for endpoint, label in (
+            ("guidance.index", _("Guidance you have read before")),
+            ("reports.new", _("The report form, if you opened it before")),
+            ("pwa.outbox", _("Reports waiting on this phone")),
+        )
+        if endpoint in current_app.view_functions
+    ]
+    return render_template(
+        "pwa/offline.html", offline_links=[(url_for(e), label) for e, label in links]
+    )
+
+
+@bp.route("/outbox")
+@public
+def outbox():
+    """The reports waiting on this phone; the list lives in the browser, so this is a shell."""
+    return render_template("pwa/outbox.html")
+
+
+@bp.route("/csrf")
+@public
+def csrf_token():
+    """A fresh form token (and who is signed in) for the outbox before it resends."""
+    user = current_user.username if current_user.is_authenticated else None
+    response = jsonify(csrf_token=generate_csrf(), user=user)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,173 @@
+// Desa Binaan outbox: reports kept on the phone (IndexedDB) until the server has them.
+// No DOM here: the pages (outbox.js) and the service worker (Background Sync) both use it.
+"use strict";
+
+(function (scope) {
+  const DB_NAME = "desa-binaan";
+  const STORE = "outbox";
+  const LOCK = "desa-binaan-outbox";
+  const BYTES_PER_MS = 25; // about 200 kbit/s: a photo upload on weak 3G must not time out early
+  const BASE_TIMEOUT_MS = 20000;
+
+  function openDb() {
+    return new Promise((resolve, reject) => {
+      const request = scope.indexedDB.open(DB_NAME, 1);
+      request.onupgradeneeded = () => request.result.createObjectStore(STORE, {keyPath: "uuid"});
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+  }
+
+  async function run(mode, operate) {
+    const db = await openDb();
+    try {
+      return await new Promise((resolve, reject) => {
+        const transaction = db.transaction(STORE, mode);
+        const request = operate(transaction.objectStore(STORE));
+        transaction.oncomplete = () => resolve(request.result);
+        transaction.onerror = transaction.onabort = () => reject(transaction.error);
+      });
+    } finally {
+      db.close();
+    }
+  }
+
+  async function all() {
+    const items = await run("readonly", (store) => store.getAll());
+    return items.sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  const get = (uuid) => run("readonly", (store) => store.get(uuid));
+  const put = (item) => run("readwrite", (store) => store.put(item));
+  const remove = (uuid) => run("readwrite", (store) => store.delete(uuid));
+
+  function byteSize(item) {
+    return item.files.reduce((sum, file) => sum + file.blob.size, 0);
+  }
+
+  function formData(item, token) {
+    const data = new FormData();
+    for (const [name, value] of item.fields) {
+      if (name !== "csrf_token") {
+        data.append(name, value);
+      }
+    }
+    data.append("csrf_token", token);
+    for (const file of item.files) {
+      data.append(file.field, file.blob, file.filename);
+    }
+    return data;
+  }
+
+  // Who is signed in now, and a form token for their session; throws when there is no signal.
+  async function session(config) {
+    const response = await fetch(config.csrfUrl, {credentials: "same-origin", cache: "no-store"});
+    if (!response.ok) {
+      throw new Error(`csrf ${response.status}`);
+    }
+    return response.json();
+  }
+
+  function samePath(url, path) {
+    return new URL(url, scope.location.href).pathname === new URL(path, scope.location.href).pathname;
+  }
+
+  // What the answer means for the item: sent, login, invalid (the user must act) or retry.
+  function verdict(response, config) {
+    if (response.status === 401 || (response.redirected && samePath(response.url, config.loginUrl))) {
+      return "login";
+    }
+    if (response.ok) {
+      return "sent";
+    }
+    if (response.status >= 500 || response.status === 408 || response.status === 429) {
+      return "retry";
+    }
+    return "invalid";
+  }
+
+  // One attempt. The server knows the item by its client UUID, so a resend creates nothing new.
+  async function post(item, token, config) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), BASE_TIMEOUT_MS + byteSize(item) / BYTES_PER_MS);
+    try {
+      const response = await fetch(item.url, {
+        method: "POST",
+        body: formData(item, token),
+        credentials: "same-origin",
+        headers: {"X-CSRFToken": token},
+        signal: controller.signal,
+      });
+      const html = await response.text();
+      return {outcome: verdict(response, config), status: response.status, url: response.url, html};
+    } catch (error) {
+      return {outcome: "offline", error: error.name === "AbortError" ? "timeout" : "offline"};
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  // Send one item now; it leaves the outbox only when the server has it.
+  async function send(item, config, signedIn) {
+    let current = signedIn;
+    if (current === undefined) {
+      try {
+        current = await session(config);
+      } catch (error) {
+        return {outcome: "offline", error: "offline"};
+      }
+    }
+    if (item.owner && item.owner !== current.user) {
+      return {outcome: "login", error: "login"};
+    }
+    const result = await post(item, current.csrf_token, config);
+    if (result.outcome === "sent") {
+      await remove(item.uuid);
+      return result;
+    }
+    item.state = result.outcome === "retry" || result.outcome === "offline" ? "waiting" : result.outcome;
+    item.lastError = result.error || `http:${result.status}`;
+    item.lastTriedAt = Date.now();
+    item.errorHtml = result.outcome === "invalid" ? result.html : "";
+    if (await get(item.uuid)) {
+      await put(item); // deleted meanwhile on the outbox page: stays deleted
+    }
+    return result;
+  }
+
+  // Send everything waiting, oldest first; items the user must fix stay until they act.
+  async function flushNow(config) {
+    const items = (await all()).filter((item) => item.state !== "invalid");
+    const summary = {sent: [], offline: false, login: false};
+    if (!items.length) {
+      return summary;
+    }
+    let current;
+    try {
+      current = await session(config);
+    } catch (error) {
+      summary.offline = true;
+      return summary;
+    }
+    for (const item of items) {
+      const result = await send(item, config, current);
+      if (result.outcome === "sent") {
+        summary.sent.push(result.url);
+      } else if (result.outcome === "login") {
+        summary.login = true;
+      } else if (result.outcome === "offline" || result.outcome === "retry") {
+        summary.offline = true;
+        break; // the next ones would fail the same way
+      }
+    }
+    return summary;
+  }
+
+  // One sender at a time across pages and the worker (the UUID makes overlaps harmless anyway).
+  function flush(config) {
+    const locks = scope.navigator && scope.navigator.locks;
+    return locks ? locks.request(LOCK, () => flushNow(config)) : flushNow(config);
+  }
+
+  scope.DesaOutbox = {all, get, put, remove, send, flush};
+})(self);

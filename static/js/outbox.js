@@ -1,0 +1,199 @@
+// Desa Binaan outbox on the page: catch report submissions that cannot be sent, keep them on the
+// phone, show how many wait, and send them when the signal returns. Storage: outbox-store.js.
+"use strict";
+
+(function () {
+  const configElement = document.getElementById("pwa-config");
+  if (!configElement || !("indexedDB" in window) || !window.DesaOutbox) {
+    return; // without these the forms simply post as usual
+  }
+  const config = JSON.parse(configElement.textContent);
+  const text = config.text;
+  const outbox = window.DesaOutbox;
+  let waiting = 0;
+  let flushing = null;
+
+  function newUuid() {
+    if (window.crypto && crypto.randomUUID) {
+      return crypto.randomUUID();
+    }
+    // crypto.randomUUID needs HTTPS; this is the same version-4 layout from getRandomValues.
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+
+  function say(message, kind) {
+    const area = document.getElementById("messages");
+    if (!area) {
+      return;
+    }
+    const line = document.createElement("p");
+    line.className = `flash flash-${kind || "info"}`;
+    line.textContent = message;
+    area.replaceChildren(line);
+  }
+
+  async function updateBadge() {
+    const items = await outbox.all();
+    waiting = items.length;
+    const badge = document.getElementById("outbox-badge");
+    if (badge) {
+      badge.textContent = (waiting === 1 ? text.waitingOne : text.waitingMany).replace("{count}", waiting);
+      badge.hidden = waiting === 0;
+    }
+    document.dispatchEvent(new CustomEvent("outbox:changed", {detail: {items}}));
+    return items;
+  }
+
+  function isOutboxForm(form) {
+    const path = new URL(form.action, location.href).pathname;
+    return form.method.toLowerCase() === "post" && config.outboxForms.includes(path);
+  }
+
+  // The form as an outbox item: its fields, its (already downscaled) photos, a fresh client UUID.
+  function capture(form) {
+    if (form.elements.client_uuid) {
+      form.elements.client_uuid.value = newUuid();
+    }
+    const fields = [];
+    const files = [];
+    for (const [name, value] of new FormData(form)) {
+      if (value instanceof Blob) {
+        if (value.size > 0) {
+          files.push({field: name, blob: value, filename: value.name || "photo.jpg"});
+        }
+      } else {
+        fields.push([name, value]);
+      }
+    }
+    const uuidField = fields.find(([name]) => name === "client_uuid");
+    const summary = form.querySelector("textarea");
+    return {
+      uuid: uuidField ? uuidField[1] : newUuid(),
+      url: new URL(form.action, location.href).pathname,
+      title: document.title.split(" · ")[0],
+      summary: summary ? summary.value.slice(0, 120) : "",
+      owner: config.user,
+      fields,
+      files,
+      state: "waiting",
+      lastError: "",
+      createdAt: Date.now(),
+    };
+  }
+
+  async function keep(item) {
+    await outbox.put(item);
+    if (navigator.storage && navigator.storage.persist) {
+      navigator.storage.persist(); // ask once there is something worth keeping
+    }
+    const registration = navigator.serviceWorker && (await navigator.serviceWorker.getRegistration());
+    if (registration && registration.sync) {
+      registration.sync.register("outbox").catch(() => null);
+    }
+    await updateBadge();
+  }
+
+  // A refused form comes back as a page: show its form (with the errors beside the fields).
+  function showRefusedForm(html) {
+    const page = new DOMParser().parseFromString(html, "text/html");
+    const fresh = page.querySelector("main");
+    const main = document.querySelector("main");
+    if (fresh && main) {
+      main.replaceChildren(...Array.from(fresh.childNodes, (node) => document.adoptNode(node)));
+      document.dispatchEvent(new CustomEvent("outbox:form-replaced", {detail: {root: main}}));
+      (main.querySelector(".field-error, [role=alert]") || main).scrollIntoView();
+    }
+  }
+
+  async function submitThroughOutbox(form) {
+    const buttons = form.querySelectorAll("button, input[type=submit]");
+    buttons.forEach((button) => (button.disabled = true));
+    try {
+      const item = capture(form);
+      const result = navigator.onLine ? await outbox.send(item, config) : {outcome: "offline"};
+      if (result.outcome === "sent") {
+        location.assign(result.url);
+        return;
+      }
+      if (result.outcome === "invalid") {
+        showRefusedForm(result.html);
+        return;
+      }
+      item.state = result.outcome === "login" ? "login" : "waiting";
+      item.lastError = result.error || (result.status ? `http:${result.status}` : "offline");
+      await keep(item);
+      form.reset();
+      say(result.outcome === "login" ? `${text.saved} ${text.logInToSend}` : text.saved, "warning");
+      window.scrollTo(0, 0);
+    } finally {
+      buttons.forEach((button) => (button.disabled = false));
+    }
+  }
+
+  async function logOut(form) {
+    if (waiting > 0 && !window.confirm(text.logoutWarning)) {
+      return;
+    }
+    // Pages kept for offline reading carry this user's name: a shared phone should not keep them.
+    if ("caches" in window) {
+      for (const name of await caches.keys()) {
+        if (name.startsWith("db-pages-")) {
+          await caches.delete(name);
+        }
+      }
+    }
+    form.submit();
+  }
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (form.classList.contains("logout-form")) {
+      event.preventDefault();
+      logOut(form);
+    } else if (isOutboxForm(form)) {
+      event.preventDefault();
+      submitThroughOutbox(form);
+    }
+  });
+
+  // Send what waits; several triggers may fire together, one flush runs at a time.
+  function flush() {
+    if (!flushing) {
+      flushing = outbox
+        .flush(config)
+        .then(async (result) => {
+          if (result.sent.length) {
+            say(text.sent.replace("{count}", result.sent.length), "success");
+          } else if (result.login && waiting > 0) {
+            say(text.logInToSend, "warning");
+          }
+          await updateBadge();
+          return result;
+        })
+        .finally(() => (flushing = null));
+    }
+    return flushing;
+  }
+
+  window.addEventListener("online", flush);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") {
+      flush();
+    }
+  });
+  if (navigator.serviceWorker) {
+    navigator.serviceWorker.addEventListener("message", (event) => {
+      if (event.data && event.data.type === "outbox-changed") {
+        updateBadge();
+      }
+    });
+  }
+
+  // For the outbox page (outbox-page.js): the same flush and badge.
+  window.DesaOutboxPage = {config, flush, updateBadge, say, sendOne: (item) => outbox.send(item, config)};
+  updateBadge().then(flush);
+})();
