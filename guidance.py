@@ -117,15 +117,22 @@ def render(body, where="article"):
         if token.type == "inline":
             words.append(_inline_text(token))
             links += [child.attrGet("href") for child in token.children if child.type == "link_open"]
-    html = nh3.clean(
-        MARKDOWN.renderer.render(tokens, MARKDOWN.options, {}),
+    html = sanitize(MARKDOWN.renderer.render(tokens, MARKDOWN.options, {}))
+    return html, tuple(toc), tuple(links), " ".join(words)
+
+
+def sanitize(html):
+    """Keep only the allow-listed tags and attributes, and links to http(s), mailto or this site.
+
+    Raw HTML in markdown is already escaped (html=False); this is the second line of defence."""
+    return nh3.clean(
+        html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel=None,
         strip_comments=True,
     )
-    return html, tuple(toc), tuple(links), " ".join(words)
 
 
 def _source(text, where):

@@ -106,15 +106,16 @@ def viewer():
     return None
 
 
-def cacheable(body):
-    """Answer with a weak ETag so a matching request gets 304; anonymous pages may be kept 5 minutes.
+def cacheable(template, **context):
+    """Render with a weak ETag: a matching request gets 304; anonymous pages may be kept 5 minutes.
 
     The ETag covers the articles, language, page shell, viewer, URL and fragment-or-page. It is
     weak because the CSRF token in the page differs between requests without changing its
     meaning (and so Flask-Compress leaves it as it is). Signed-in pages get `private` from
     app.py. A page showing a flashed message gets no ETag: a cached copy would lose it."""
-    response = current_app.make_response(body)
-    if session.get("_flashes"):
+    shows_flash = bool(session.get("_flashes"))  # before rendering, which takes them
+    response = current_app.make_response(render_template(template, **context))
+    if shows_flash:
         return response
     parts = (library().version, lang(), page_version(), viewer(), request.full_path, wants_fragment())
     response.set_etag(hashlib.sha256(repr(parts).encode()).hexdigest()[:32], weak=True)
@@ -139,7 +140,7 @@ def index_page(query):
         "results": results,
     }
     template = "guidance/_results.html" if wants_fragment() else "guidance/index.html"
-    return cacheable(render_template(template, **context))
+    return cacheable(template, **context)
 
 
 @bp.route("/")
@@ -164,7 +165,7 @@ def article(slug):
     if found is None:
         abort(404)
     related = [library().get(lang(), other) for other in found.related]
-    return cacheable(render_template("guidance/article.html", article=found, related=related))
+    return cacheable("guidance/article.html", article=found, related=related)
 
 
 @bp.app_template_filter()
