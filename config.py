@@ -60,6 +60,8 @@ class Config:
     ]
     COMPRESS_MIN_SIZE = 500
     COMPRESS_ALGORITHM = ["br", "gzip"]
+    # Static files are streamed; browsers offer br only over HTTPS, so gzip must stream too.
+    COMPRESS_ALGORITHM_STREAMING = ["br", "gzip"]
     # Changes the service worker's version with each release; the git commit when unset.
     RELEASE = os.environ.get("RELEASE", "")
 
