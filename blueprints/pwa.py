@@ -10,7 +10,9 @@ from flask import current_app
 from flask import jsonify
 from flask import make_response
 from flask import render_template
+from flask import request
 from flask import url_for
+from flask.globals import request_ctx
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -23,8 +25,9 @@ bp = Blueprint("pwa", __name__)
 
 THEME_COLOUR = "#0b5d4b"  # --green in static/css/app.css
 BACKGROUND_COLOUR = "#f6f8f7"  # --bg
-# Static files the worker keeps for offline use (everything the pages load, nothing else).
-PRECACHED_SUFFIXES = (".css", ".js", ".png")
+# Static files the worker keeps for offline use: what the pages load, not the install icons.
+PRECACHED_SUFFIXES = (".css", ".js")
+PRECACHED_FILES = ("icons/favicon-32.png",)
 # Pages the worker keeps after they were read, so they open without signal. They show nothing
 # about other people; the report and tip forms are empty forms. Endpoints that do not exist
 # (yet) are skipped.
@@ -58,13 +61,18 @@ def _blueprint_prefixes(names):
 
 
 def _static_files():
-    """Static files to precache, as paths relative to the static folder."""
+    """Every static file, as paths relative to the static folder."""
     root = Path(current_app.static_folder)
-    return sorted(
-        path.relative_to(root).as_posix()
-        for path in root.rglob("*")
-        if path.is_file() and path.suffix in PRECACHED_SUFFIXES
-    )
+    return sorted(path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file())
+
+
+def _precached_files():
+    """The static files the worker keeps from the start."""
+    return [
+        name
+        for name in _static_files()
+        if Path(name).suffix in PRECACHED_SUFFIXES or name in PRECACHED_FILES
+    ]
 
 
 @cache
@@ -129,6 +137,15 @@ def client_config():
     }
 
 
+@bp.after_app_request
+def never_keep_one_time_messages(response):
+    """A kept copy of a page that shows a flashed message would show it again and again."""
+    if response.mimetype == "text/html" and request_ctx.flashes and offline_readable(request.endpoint):
+        signed_in = current_user.is_authenticated
+        response.headers["Cache-Control"] = "private, no-store" if signed_in else "no-store"
+    return response
+
+
 @bp.app_context_processor
 def inject_client_config():
     return {"pwa_config": client_config}
@@ -180,7 +197,7 @@ def service_worker():
     body = render_template(
         "pwa/sw.js",
         version=worker_version(),
-        static_files=_static_files(),
+        static_files=_precached_files(),
         offline_url=url_for("pwa.offline"),
         outbox_url=url_for("pwa.outbox"),
         offline_pages=_existing_urls(OFFLINE_PAGES),

@@ -188,3 +188,14 @@ def test_guidance_is_kept_offline_but_the_account_pages_are_not():
     assert offline_readable("guidance.index") and offline_readable("guidance.article")
     assert not offline_readable("auth.change_password")
     assert not offline_readable("review.queue") and not offline_readable(None)
+
+
+def test_a_kept_page_showing_a_one_time_message_is_not_kept(client):
+    response = client.post(
+        "/auth/login?next=/guidance/",
+        data={"username": "desa", "password": "demo12345"},
+        follow_redirects=True,
+    )
+    assert 'class="flash' in response.data.decode()
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert client.get("/guidance/").headers["Cache-Control"] == "private, no-cache"
