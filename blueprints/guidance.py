@@ -52,18 +52,30 @@ def lang():
     return str(get_locale())
 
 
-@bp.app_template_global()
-def guidance_url(slug):
-    """The stable address of an article; an unknown slug is a bug, so it raises."""
+def known(slug):
+    """The slug itself; an unknown one is a bug in the caller, so it raises."""
     if slug not in library().slugs:
         raise ValueError(f"no guidance article {slug!r}")
-    return url_for("guidance.article", slug=slug)
+    return slug
+
+
+@bp.app_template_global()
+def guidance_url(slug):
+    """The stable address of an article."""
+    return url_for("guidance.article", slug=known(slug))
 
 
 @bp.app_template_global()
 def guidance_title(slug):
     """An article's title in the current language."""
-    return library().get(lang(), slug).title
+    return library().get(lang(), known(slug)).title
+
+
+@bp.app_template_filter()
+def urlhost(url):
+    """The site a source lives on, short enough for a phone; print shows the full address."""
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")
 
 
 @bp.app_template_global()
@@ -166,10 +178,3 @@ def article(slug):
         abort(404)
     related = [library().get(lang(), other) for other in found.related]
     return cacheable("guidance/article.html", article=found, related=related)
-
-
-@bp.app_template_filter()
-def urlhost(url):
-    """The site a source lives on, short enough for a phone; print shows the full address."""
-    host = urlsplit(url).hostname or url
-    return host.removeprefix("www.")

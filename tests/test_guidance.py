@@ -161,8 +161,10 @@ def test_articles_are_linked_by_slug(app, client):
         for slug in library(app).slugs:
             assert url_for("guidance.article", slug=slug) == f"/guidance/{slug}"
         assert render_template_string("{{ guidance_url('faq') }}") == "/guidance/faq"
-        with pytest.raises(ValueError, match="no guidance article 'nowhere'"):
-            render_template_string("{{ guidance_url('nowhere') }}")
+        assert render_template_string("{{ guidance_title('faq') }}") == "Tanya Jawab"
+        for helper in ("guidance_url", "guidance_title"):
+            with pytest.raises(ValueError, match="no guidance article 'nowhere'"):
+                render_template_string(f"{{{{ {helper}('nowhere') }}}}")
     for slug in set(CATEGORY_GUIDANCE.values()):
         for lang in LANGUAGES:
             assert get(client, f"/guidance/{slug}", lang).status_code == 200
