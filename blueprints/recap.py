@@ -1,0 +1,80 @@
+"""The TIMPORA recap: a printable summary of a period, and the same as CSV."""
+
+import csv
+import io
+from datetime import datetime
+
+from flask import Blueprint
+from flask import Response
+from flask import render_template
+from flask import request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms import DateField
+
+from access import roles
+from domain import Role
+from forms import BaseForm
+from forms import optional
+from labels import label
+from recap_query import JAKARTA
+from recap_query import build_recap
+
+bp = Blueprint("recap", __name__, url_prefix="/recap")
+
+
+class PeriodForm(BaseForm):
+    date_from = DateField(_l("From"), validators=[optional()])
+    date_to = DateField(_l("To"), validators=[optional()])
+
+
+def _period():
+    """The period asked for in the address bar; this month so far by default."""
+    form = PeriodForm(request.args, meta={"csrf": False})
+    today = datetime.now(JAKARTA).date()
+    valid = form.validate()
+    date_from = (valid and form.date_from.data) or today.replace(day=1)
+    date_to = (valid and form.date_to.data) or today
+    if date_from > date_to:
+        form.date_to.errors = [_("The end date is before the start date.")]
+        date_from, date_to = date_to, date_from
+    form.date_from.data, form.date_to.data = date_from, date_to
+    return form, date_from, date_to
+
+
+@bp.route("/")
+@roles(Role.OFFICER, Role.ADMIN)
+def index():
+    """The recap page, laid out to print for the TIMPORA meeting."""
+    form, date_from, date_to = _period()
+    recap = build_recap(current_user.visible_village_ids(), date_from, date_to)
+    return render_template("recap/index.html", form=form, recap=recap)
+
+
+@bp.route("/recap.csv")
+@roles(Role.OFFICER, Role.ADMIN)
+def export():
+    """The same recap as CSV, one row per village, then the forwarded reports."""
+    _form, date_from, date_to = _period()
+    recap = build_recap(current_user.visible_village_ids(), date_from, date_to)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("Village"), _("Reports"), _("Urgent"), label("source", "official"),
+                     label("source", "resident"), label("status", "closed")])
+    for row in recap.villages:
+        writer.writerow([row.village, row.total, row.urgent, row.by_source["official"],
+                         row.by_source["resident"], row.by_status["closed"]])
+    writer.writerow([])
+    writer.writerow([_("Reference"), _("Village"), _("Category"), _("Received"), _("Status"),
+                     _("Outcome")])
+    for report in recap.forwarded:
+        writer.writerow([report.code, report.name, label("category", report.category),
+                         report.created_at.date().isoformat(), label("status", report.status),
+                         label("outcome", report.outcome)])
+    filename = f"rekap-timpora-{date_from.isoformat()}-{date_to.isoformat()}.csv"
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
