@@ -122,6 +122,7 @@ def client_config():
                 "%(count)s report waiting", "%(count)s reports waiting", 2, count="{count}"
             ),
             "sent": _("Reports from this phone were sent: %(count)s.", count="{count}"),
+            "seeAnswers": _("See the office's answers"),
             "logInToSend": _("Log in to send the reports waiting on this phone."),
             "logoutWarning": _(
                 "Reports are still waiting on this phone to be sent. They are sent only after you "

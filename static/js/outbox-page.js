@@ -108,11 +108,44 @@ document.addEventListener("DOMContentLoaded", () => {
     return li;
   }
 
+  // The answer page of a report sent in the background, folded: its code, a tip's PIN.
+  function receiptEntry(receipt) {
+    const li = document.createElement("li");
+    li.className = "card outbox-receipt";
+    const title = document.createElement("h3");
+    title.textContent = receipt.title || text.untitled;
+    const meta = document.createElement("p");
+    meta.className = "muted";
+    meta.textContent = text.sentAt.replace("{age}", age(receipt.sentAt));
+    const details = document.createElement("details");
+    const summary = document.createElement("summary");
+    summary.textContent = text.showAnswer;
+    const answer = new DOMParser().parseFromString(receipt.html || "", "text/html").querySelector("main");
+    details.append(summary, ...(answer ? [...answer.childNodes].map((node) => document.adoptNode(node)) : []));
+    const actions = document.createElement("p");
+    actions.className = "actions";
+    actions.append(
+      button(text.remove, "", async () => {
+        await window.DesaOutbox.forgetReceipt(receipt.uuid);
+        await showReceipts();
+      })
+    );
+    li.append(title, meta, details, actions);
+    return li;
+  }
+
+  async function showReceipts() {
+    const kept = await window.DesaOutbox.receipts();
+    document.getElementById("receipt-list").replaceChildren(...kept.map(receiptEntry));
+    document.getElementById("outbox-receipts").hidden = kept.length === 0;
+  }
+
   document.addEventListener("outbox:changed", (event) => {
     const items = event.detail.items;
     list.replaceChildren(...items.map(entry));
     empty.hidden = items.length > 0;
     sendAll.hidden = items.length === 0;
+    showReceipts();
   });
 
   sendAll.addEventListener("click", async () => {

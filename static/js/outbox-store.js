@@ -5,6 +5,9 @@
 (function (scope) {
   const DB_NAME = "desa-binaan";
   const STORE = "outbox";
+  // The pages the server answered for reports sent in the background: a tip's PIN is shown once.
+  const RECEIPTS = "receipts";
+  const MAX_RECEIPTS = 20;
   const LOCK = "desa-binaan-outbox";
   const BYTES_PER_MS = 25; // about 200 kbit/s: a photo upload on weak 3G must not time out early
   const BASE_TIMEOUT_MS = 20000;
@@ -12,18 +15,21 @@
   function openDb() {
     return new Promise((resolve, reject) => {
       const request = scope.indexedDB.open(DB_NAME, 1);
-      request.onupgradeneeded = () => request.result.createObjectStore(STORE, {keyPath: "uuid"});
+      request.onupgradeneeded = () => {
+        request.result.createObjectStore(STORE, {keyPath: "uuid"});
+        request.result.createObjectStore(RECEIPTS, {keyPath: "uuid"});
+      };
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error);
     });
   }
 
-  async function run(mode, operate) {
+  async function run(mode, operate, storeName = STORE) {
     const db = await openDb();
     try {
       return await new Promise((resolve, reject) => {
-        const transaction = db.transaction(STORE, mode);
-        const request = operate(transaction.objectStore(STORE));
+        const transaction = db.transaction(storeName, mode);
+        const request = operate(transaction.objectStore(storeName));
         transaction.oncomplete = () => resolve(request.result);
         transaction.onerror = transaction.onabort = () => reject(transaction.error);
       });
@@ -40,6 +46,21 @@
   const get = (uuid) => run("readonly", (store) => store.get(uuid));
   const put = (item) => run("readwrite", (store) => store.put(item));
   const remove = (uuid) => run("readwrite", (store) => store.delete(uuid));
+
+  async function receipts() {
+    const kept = await run("readonly", (store) => store.getAll(), RECEIPTS);
+    return kept.sort((a, b) => b.sentAt - a.sentAt);
+  }
+
+  const forgetReceipt = (uuid) => run("readwrite", (store) => store.delete(uuid), RECEIPTS);
+
+  async function keepReceipt(item, result) {
+    const receipt = {uuid: item.uuid, title: item.title, url: result.url, html: result.html, sentAt: Date.now()};
+    await run("readwrite", (store) => store.put(receipt), RECEIPTS);
+    for (const old of (await receipts()).slice(MAX_RECEIPTS)) {
+      await forgetReceipt(old.uuid);
+    }
+  }
 
   function byteSize(item) {
     return item.files.reduce((sum, file) => sum + file.blob.size, 0);
@@ -107,8 +128,9 @@
     }
   }
 
-  // Send one item now; it leaves the outbox only when the server has it.
-  async function send(item, config, signedIn) {
+  // Send one item now; it leaves the outbox only when the server has it. The page that sends
+  // what the user is looking at shows the answer itself; anything else keeps it as a receipt.
+  async function send(item, config, signedIn, keepReceipts = true) {
     let current = signedIn;
     if (current === undefined) {
       try {
@@ -117,12 +139,15 @@
         return {outcome: "offline", error: "offline"};
       }
     }
-    if (item.owner && item.owner !== current.user) {
-      return {outcome: "login", error: "login"};
-    }
-    const result = await post(item, current.csrf_token, config);
+    // Sent only in its author's session: on a shared phone nobody else's account files it.
+    const result = item.owner && item.owner !== current.user
+      ? {outcome: "login", error: "login"}
+      : await post(item, current.csrf_token, config);
     if (result.outcome === "sent") {
       await remove(item.uuid);
+      if (keepReceipts) {
+        await keepReceipt(item, result);
+      }
       return result;
     }
     item.state = result.outcome === "retry" || result.outcome === "offline" ? "waiting" : result.outcome;
@@ -169,5 +194,5 @@
     return locks ? locks.request(LOCK, () => flushNow(config)) : flushNow(config);
   }
 
-  scope.DesaOutbox = {all, get, put, remove, send, flush};
+  scope.DesaOutbox = {all, get, put, remove, send, flush, receipts, forgetReceipt};
 })(self);

@@ -25,7 +25,7 @@
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   }
 
-  function say(message, kind) {
+  function say(message, kind, link) {
     const area = document.getElementById("messages");
     if (!area) {
       return;
@@ -33,6 +33,12 @@
     const line = document.createElement("p");
     line.className = `flash flash-${kind || "info"}`;
     line.textContent = message;
+    if (link) {
+      const anchor = document.createElement("a");
+      anchor.href = link.href;
+      anchor.textContent = link.text;
+      line.append(" ", anchor);
+    }
     area.replaceChildren(line);
   }
 
@@ -97,15 +103,25 @@
     await updateBadge();
   }
 
-  // A refused form comes back as a page: show its form (with the errors beside the fields).
-  function showRefusedForm(html) {
+  // The server's answer replaces the page content in place: a refused form with its errors, or
+  // the confirmation (which shows a tip's PIN only once, so it must not be fetched again).
+  function showPage(html, url) {
     const page = new DOMParser().parseFromString(html, "text/html");
-    const fresh = page.querySelector("main");
+    for (const selector of ["#messages", "main"]) {
+      const fresh = page.querySelector(selector);
+      const current = document.querySelector(selector);
+      if (fresh && current) {
+        current.replaceChildren(...[...fresh.childNodes].map((node) => document.adoptNode(node)));
+      }
+    }
+    document.title = page.title;
+    if (url && url !== location.href) {
+      history.replaceState(null, "", url);
+    }
     const main = document.querySelector("main");
-    if (fresh && main) {
-      main.replaceChildren(...Array.from(fresh.childNodes, (node) => document.adoptNode(node)));
-      document.dispatchEvent(new CustomEvent("outbox:form-replaced", {detail: {root: main}}));
-      (main.querySelector(".field-error, [role=alert]") || main).scrollIntoView();
+    document.dispatchEvent(new CustomEvent("outbox:form-replaced", {detail: {root: main}}));
+    if (!main.contains(document.activeElement)) {
+      main.focus(); // report-form.js focuses the error summary when there is one
     }
   }
 
@@ -114,13 +130,9 @@
     buttons.forEach((button) => (button.disabled = true));
     try {
       const item = capture(form);
-      const result = navigator.onLine ? await outbox.send(item, config) : {outcome: "offline"};
-      if (result.outcome === "sent") {
-        location.assign(result.url);
-        return;
-      }
-      if (result.outcome === "invalid") {
-        showRefusedForm(result.html);
+      const result = navigator.onLine ? await outbox.send(item, config, undefined, false) : {outcome: "offline"};
+      if (result.outcome === "sent" || result.outcome === "invalid") {
+        showPage(result.html, result.url);
         return;
       }
       item.state = result.outcome === "login" ? "login" : "waiting";
@@ -154,7 +166,8 @@
     if (form.classList.contains("logout-form")) {
       event.preventDefault();
       logOut(form);
-    } else if (isOutboxForm(form)) {
+    } else if (isOutboxForm(form) && !(event.submitter && event.submitter.name)) {
+      // Named buttons (add or remove a row without JavaScript) post the form as usual.
       event.preventDefault();
       submitThroughOutbox(form);
     }
@@ -167,7 +180,8 @@
         .flush(config)
         .then(async (result) => {
           if (result.sent.length) {
-            say(text.sent.replace("{count}", result.sent.length), "success");
+            const answers = {href: config.outboxUrl, text: text.seeAnswers};
+            say(text.sent.replace("{count}", result.sent.length), "success", answers);
           } else if (result.login && waiting > 0) {
             say(text.logInToSend, "warning");
           }

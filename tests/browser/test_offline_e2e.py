@@ -1,15 +1,21 @@
-"""Offline in the real browser: installable, guidance read offline, the update prompt, the iOS hint."""
+"""Offline in the real browser (issue 6, point 4): installable; (a) a report sent without signal
+waits on the phone and goes out once; (b) a 503 then success; (c) a connection lost after the
+server saved; (d) guidance read online opens offline; (e) the outbox survives a browser restart."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE
+from tests.browser.conftest import log_in
+from tests.browser.offline import FlakyNetwork
+from tests.browser.offline import badge
+from tests.browser.offline import fill_report
+from tests.browser.offline import outbox_items
 from tests.browser.offline import persistent_context
+from tests.browser.offline import reports_with
+from tests.browser.offline import send_report
+from tests.browser.offline import unique_description
 from tests.browser.offline import wait_for_worker
-
-IPHONE_UA = (
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 "
-    "(KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1"
-)
 
 
 @pytest.fixture
@@ -65,8 +71,6 @@ def test_signed_in_pages_and_htmx_fragments_are_not_kept(offline_context):
     page = offline_context.new_page()
     page.goto("/")
     wait_for_worker(page)
-    from tests.browser.conftest import log_in
-
     log_in(page, "petugas")
     page.goto("/auth/password")
     page.goto("/guidance/search?q=visa", wait_until="load")
@@ -95,73 +99,100 @@ def test_signed_in_pages_and_htmx_fragments_are_not_kept(offline_context):
     assert fragment_kept  # what is kept is the whole page, never the fragment
 
 
-def served_version(page):
-    return page.evaluate(
-        "async () => (await (await fetch('/sw.js')).text()).match(/VERSION = \"(\\w+)\"/)[1]"
-    )
 
 
-def static_caches(page):
-    return page.evaluate(
-        "async () => (await caches.keys()).filter((name) => name.startsWith('db-static-'))"
-    )
-
-
-def test_new_version_is_announced_and_loaded_on_request(offline_context, live_app):
-    page = offline_context.new_page()
-    page.goto("/")
-    wait_for_worker(page)
-    first = served_version(page)
-    assert static_caches(page) == [f"db-static-{first}"]
-    old_release = live_app.config.get("RELEASE")
-    live_app.config["RELEASE"] = "next-release"
-    live_app.extensions.pop("pwa_version", None)
-    try:
-        page.evaluate("async () => (await navigator.serviceWorker.getRegistration()).update()")
-        banner = page.locator("#update-banner")
-        banner.wait_for()
-        assert "Versi baru" in banner.inner_text()
-        with page.expect_navigation():
-            banner.locator("button").click()
-        second = served_version(page)
-        assert second != first
-        assert static_caches(page) == [f"db-static-{second}"]  # the old release's cache is gone
-    finally:
-        live_app.config["RELEASE"] = old_release
-        live_app.extensions.pop("pwa_version", None)
-
-
-def test_iphone_users_are_told_once_how_to_install(browser, live_server):
-    context = browser.new_context(base_url=live_server, viewport=PHONE, user_agent=IPHONE_UA, locale="id-ID")
+def open_report_form(context):
+    """The official's form, in a page the service worker controls."""
     page = context.new_page()
-    page.goto("/")
-    hint = page.locator("#install-hint")
-    hint.wait_for()
-    assert "Tambahkan ke Layar Utama" in hint.inner_text()
-    hint.locator("button").click()
-    assert hint.count() == 0
-    page.reload()
-    page.wait_for_load_state("networkidle")
-    assert page.locator("#install-hint").count() == 0
+    log_in(page, "desa")
+    page.goto("/reports/new")
+    wait_for_worker(page)
+    return page
+
+
+def test_a_report_sent_without_signal_waits_and_goes_out_once(offline_context, live_app):
+    page = open_report_form(offline_context)
+    description = unique_description("luring")
+    fill_report(page, description)
+    offline_context.set_offline(True)
+    send_report(page)
+    expect(page.locator("#messages")).to_contain_text("Tersimpan di ponsel ini")
+    expect(badge(page)).to_have_text("1 laporan menunggu")
+    [item] = outbox_items(page)
+    assert len(item["files"]) == 1 and 0 < item["files"][0] < 400_000  # made smaller on the phone
+
+    page.reload()  # still offline: the worker answers, the outbox is still there
+    expect(badge(page)).to_have_text("1 laporan menunggu")
+    page.goto("/outbox")
+    expect(page.locator(".outbox-item")).to_have_count(1)
+    expect(page.locator(".outbox-item")).to_contain_text("Menunggu sinyal")
+    assert reports_with(live_app, description) == []
+
+    offline_context.set_offline(False)  # the signal returns: sent by itself
+    expect(badge(page)).to_be_hidden(timeout=20000)
+    assert reports_with(live_app, description) == [1]
+    assert outbox_items(page) == []
+
+
+def test_b_a_503_keeps_the_report_and_the_next_try_sends_it_once(offline_context, live_app):
+    page = open_report_form(offline_context)
+    description = unique_description("503")
+    fill_report(page, description)
+    with FlakyNetwork(live_app) as network:
+        network.fail_next("/reports/new", "answer_503")
+        send_report(page)
+        expect(page.locator("#messages")).to_contain_text("Tersimpan di ponsel ini")
+        # The next try comes by itself: Background Sync at once, or the next page load.
+        page.goto("/outbox")
+        expect(badge(page)).to_be_hidden(timeout=20000)
+    assert network.posts_to("/reports/new") == [503, "app"]
+    assert reports_with(live_app, description) == [1]
+
+
+def test_c_a_connection_lost_after_the_save_creates_no_second_report(offline_context, live_app):
+    page = open_report_form(offline_context)
+    description = unique_description("putus")
+    fill_report(page, description)
+    with FlakyNetwork(live_app) as network:
+        network.fail_next("/reports/new", "drop_after_save")
+        send_report(page)
+        expect(badge(page)).to_have_text("1 laporan menunggu")
+        assert reports_with(live_app, description) == [1]  # saved, but the phone never heard
+        page.reload()
+        expect(badge(page)).to_be_hidden(timeout=20000)
+    assert network.posts_to("/reports/new")[0] == "dropped"
+    assert network.posts_to("/reports/new")[1:] == ["app"]
+    assert reports_with(live_app, description) == [1]
+    page.goto("/outbox")
+    expect(page.locator(".outbox-receipt")).to_have_count(1)  # the office's answer is kept
+
+
+def test_e_the_outbox_survives_closing_the_browser(playwright, live_server, live_app, tmp_path):
+    context = persistent_context(playwright, tmp_path, live_server)
+    page = open_report_form(context)
+    description = unique_description("tutup")
+    fill_report(page, description)
+    context.set_offline(True)
+    send_report(page)
+    expect(badge(page)).to_have_text("1 laporan menunggu")
     context.close()
 
-
-def test_android_chrome_gets_no_ios_hint(offline_context):
-    page = offline_context.new_page()
-    page.goto("/")
-    page.wait_for_load_state("networkidle")
-    assert page.locator("#install-hint").count() == 0
-
-
-def test_no_csp_errors_with_the_worker(offline_context):
-    page = offline_context.new_page()
-    errors = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.goto("/")
-    wait_for_worker(page)
+    context = persistent_context(playwright, tmp_path, live_server)
+    context.set_offline(True)
+    page = context.pages[0]
     page.goto("/outbox")
-    page.goto("/guidance/")
-    page.wait_for_load_state("networkidle")
-    assert errors == []
+    expect(page.locator(".outbox-item")).to_have_count(1)
+    expect(badge(page)).to_have_text("1 laporan menunggu")
+    [item] = outbox_items(page)
+    assert item["owner"] == "desa" and len(item["files"]) == 1
 
-
+    # Back online with the session gone: the report waits for its author to log in again.
+    context.clear_cookies()
+    context.set_offline(False)
+    page.reload()
+    expect(page.locator(".outbox-item")).to_contain_text("Masuk sebagai desa")
+    assert reports_with(live_app, description) == []
+    log_in(page, "desa")
+    expect(badge(page)).to_be_hidden(timeout=20000)
+    assert reports_with(live_app, description) == [1]
+    context.close()

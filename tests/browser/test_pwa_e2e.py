@@ -1,0 +1,186 @@
+"""The app around the outbox in the browser: the update prompt, the iOS hint, refused and expired
+sends, the outbox page, and the warning when logging out with reports still waiting."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import PHONE
+from tests.browser.conftest import log_in
+from tests.browser.offline import badge
+from tests.browser.offline import fill_report
+from tests.browser.offline import outbox_items
+from tests.browser.offline import reports_with
+from tests.browser.offline import send_report
+from tests.browser.offline import unique_description
+from tests.browser.offline import wait_for_worker
+
+IPHONE_UA = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1"
+)
+
+
+@pytest.fixture
+def offline_context(browser, live_server):
+    """A phone-sized context with service workers allowed, as a user's browser has them."""
+    context = browser.new_context(
+        base_url=live_server, viewport=PHONE, locale="id-ID", service_workers="allow"
+    )
+    yield context
+    context.close()
+
+
+def served_version(page):
+    return page.evaluate(
+        "async () => (await (await fetch('/sw.js')).text()).match(/VERSION = \"(\\w+)\"/)[1]"
+    )
+
+
+def static_caches(page):
+    return page.evaluate(
+        "async () => (await caches.keys()).filter((name) => name.startsWith('db-static-'))"
+    )
+
+
+def test_new_version_is_announced_and_loaded_on_request(offline_context, live_app):
+    page = offline_context.new_page()
+    page.goto("/")
+    wait_for_worker(page)
+    first = served_version(page)
+    assert static_caches(page) == [f"db-static-{first}"]
+    old_release = live_app.config.get("RELEASE")
+    live_app.config["RELEASE"] = "next-release"
+    live_app.extensions.pop("pwa_version", None)
+    try:
+        page.evaluate("async () => (await navigator.serviceWorker.getRegistration()).update()")
+        banner = page.locator("#update-banner")
+        banner.wait_for()
+        assert "Versi baru" in banner.inner_text()
+        with page.expect_navigation():
+            banner.locator("button").click()
+        second = served_version(page)
+        assert second != first
+        assert static_caches(page) == [f"db-static-{second}"]  # the old release's cache is gone
+    finally:
+        live_app.config["RELEASE"] = old_release
+        live_app.extensions.pop("pwa_version", None)
+
+
+def test_iphone_users_are_told_once_how_to_install(browser, live_server):
+    context = browser.new_context(base_url=live_server, viewport=PHONE, user_agent=IPHONE_UA, locale="id-ID")
+    page = context.new_page()
+    page.goto("/")
+    hint = page.locator("#install-hint")
+    hint.wait_for()
+    assert "Tambahkan ke Layar Utama" in hint.inner_text()
+    hint.locator("button").click()
+    assert hint.count() == 0
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#install-hint").count() == 0
+    context.close()
+
+
+def test_android_chrome_gets_no_ios_hint(offline_context):
+    page = offline_context.new_page()
+    page.goto("/")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#install-hint").count() == 0
+
+
+def test_no_csp_errors_with_the_worker(offline_context):
+    page = offline_context.new_page()
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto("/")
+    wait_for_worker(page)
+    page.goto("/outbox")
+    page.goto("/guidance/")
+    page.wait_for_load_state("networkidle")
+    assert errors == []
+
+
+
+
+def test_a_refused_report_shows_the_form_with_its_errors_and_nothing_waits(offline_context, live_app):
+    page = offline_context.new_page()
+    log_in(page, "desa")
+    page.goto("/reports/new")
+    fill_report(page, "Terlalu pendek", photo=False)
+    send_report(page)
+    expect(page.locator("#description-error")).to_be_visible()
+    assert page.url.endswith("/reports/new")
+    assert outbox_items(page) == []
+    description = unique_description("diperbaiki")
+    page.fill("#description", description)
+    send_report(page)
+    expect(page.locator("#refcode")).to_be_visible()
+    assert "/sent" in page.url
+    assert reports_with(live_app, description) == [0]
+
+
+def test_a_refused_waiting_report_shows_why_and_can_be_deleted(offline_context, live_app):
+    page = offline_context.new_page()
+    log_in(page, "desa")
+    page.goto("/reports/new")
+    wait_for_worker(page)
+    fill_report(page, "Terlalu pendek", photo=False)
+    offline_context.set_offline(True)
+    send_report(page)
+    expect(badge(page)).to_have_text("1 laporan menunggu")
+    offline_context.set_offline(False)
+    page.goto("/outbox")
+    item = page.locator(".outbox-item")
+    expect(item.locator(".outbox-invalid")).to_contain_text("Kantor tidak dapat menerimanya")
+    expect(item.locator(".outbox-invalid li")).to_have_count(2)  # the reason and the field's error
+    expect(badge(page)).to_have_text("1 laporan menunggu")  # kept: the user decides
+    item.get_by_role("button", name="Kirim sekarang").click()
+    expect(item.locator(".outbox-invalid")).to_be_visible()
+    page.once("dialog", lambda dialog: dialog.accept())
+    item.get_by_role("button", name="Hapus").click()
+    expect(badge(page)).to_be_hidden()
+    expect(page.locator("#outbox-empty")).to_be_visible()
+
+
+def test_logging_out_warns_while_reports_wait(offline_context):
+    page = offline_context.new_page()
+    log_in(page, "desa")
+    # A report of another account on this shared phone: it waits for its author.
+    page.evaluate(
+        """() => window.DesaOutbox.put({uuid: crypto.randomUUID(), url: "/reports/new", title: "Laporan",
+            summary: "", owner: "lurah", fields: [], files: [], state: "login", lastError: "login",
+            createdAt: Date.now()})"""
+    )
+    page.reload()
+    expect(badge(page)).to_have_text("1 laporan menunggu")
+    messages = []
+    page.once("dialog", lambda dialog: (messages.append(dialog.message), dialog.dismiss()))
+    page.click(".logout-form button")
+    page.wait_for_timeout(300)
+    assert "Masih ada laporan" in messages[0]
+    assert "Keluar" in page.locator(".site-header").inner_text()  # still logged in
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click(".logout-form button")
+    page.wait_for_url("**/")
+    assert "Masuk" in page.locator(".site-header").inner_text()
+    expect(badge(page)).to_have_text("1 laporan menunggu")  # logging out deletes nothing
+
+
+def test_a_tip_sent_in_the_background_keeps_its_pin(offline_context, live_app):
+    page = offline_context.new_page()
+    page.goto("/tips/new")
+    wait_for_worker(page)
+    page.select_option("#village", label="Pemping")
+    fill_report(page, unique_description("warga"), photo=False)
+    offline_context.set_offline(True)
+    send_report(page)
+    expect(badge(page)).to_have_text("1 laporan menunggu")
+    offline_context.set_offline(False)
+    expect(badge(page)).to_be_hidden(timeout=20000)
+    expect(page.locator("#messages a[href='/outbox']")).to_be_visible()
+    page.goto("/outbox")
+    receipt = page.locator(".outbox-receipt")
+    receipt.locator("summary").click()
+    expect(receipt.locator("#tip-pin")).to_have_text(re.compile(r"^\d{6}$"))
