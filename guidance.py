@@ -1,4 +1,4 @@
-"""Guidance articles: markdown files with front matter, loaded once, rendered, sanitized, searched.
+"""Guidance articles: markdown files with front matter, loaded once, checked, searched.
 
 One file per article per language: content/guidance/<lang>/<slug>.md. No Flask here."""
 
@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import frontmatter
-import nh3
-from markdown_it import MarkdownIt
-from mdit_py_plugins.anchors import anchors_plugin
-from mdit_py_plugins.anchors.index import slugify
+
+from guidance_markdown import ContentError
+from guidance_markdown import Heading
+from guidance_markdown import render
 
 REQUIRED_KEYS = frozenset(
     {"slug", "title", "summary", "audience", "topic", "order", "sources", "last_checked", "related"}
@@ -26,25 +26,6 @@ GUIDANCE_LINK = re.compile(r"^/guidance/([^/?#]+)")
 SOURCE_URL = re.compile(r"^(?P<label>.*?)[\s:]*(?P<url>https?://\S+)\s*$")
 TOC_MIN_HEADINGS = 4
 MAX_QUERY_WORDS = 8
-
-ALLOWED_TAGS = {
-    "h2", "h3", "h4", "p", "br", "hr", "ul", "ol", "li", "strong", "em", "a", "blockquote",
-    "code", "pre", "table", "thead", "tbody", "tr", "th", "td",
-}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "ol": {"start"}}
-URL_SCHEMES = {"http", "https", "mailto"}
-
-
-class ContentError(ValueError):
-    """An article file is missing, malformed, or disagrees with its translation."""
-
-
-@dataclass(frozen=True)
-class Heading:
-    level: int
-    id: str
-    text: str
-
 
 @dataclass(frozen=True)
 class Source:
@@ -87,54 +68,6 @@ def query_words(query):
     return list(words)[:MAX_QUERY_WORDS]
 
 
-def _heading_id(title):
-    # A prefix keeps article ids from clashing with the page's own (#main, #messages).
-    return "s-" + slugify(title)
-
-
-def _markdown():
-    md = MarkdownIt("commonmark", {"html": False}).enable("table")
-    return md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_heading_id)
-
-
-MARKDOWN = _markdown()
-
-
-def _inline_text(token):
-    return "".join(child.content for child in token.children or () if child.type in ("text", "code_inline"))
-
-
-def render(body, where="article"):
-    """Markdown to sanitized HTML, with its headings, links and plain text."""
-    tokens = MARKDOWN.parse(body)
-    toc, links, words = [], [], []
-    for index, token in enumerate(tokens):
-        if token.type == "heading_open":
-            if token.tag == "h1":
-                raise ContentError(f"{where}: use ## for sections; the title comes from the front matter")
-            if token.tag in ("h2", "h3"):
-                toc.append(Heading(int(token.tag[1]), token.attrGet("id"), _inline_text(tokens[index + 1])))
-        if token.type == "inline":
-            words.append(_inline_text(token))
-            links += [child.attrGet("href") for child in token.children if child.type == "link_open"]
-    html = sanitize(MARKDOWN.renderer.render(tokens, MARKDOWN.options, {}))
-    return html, tuple(toc), tuple(links), " ".join(words)
-
-
-def sanitize(html):
-    """Keep only the allow-listed tags and attributes, and links to http(s), mailto or this site.
-
-    Raw HTML in markdown is already escaped (html=False); this is the second line of defence."""
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel=None,
-        strip_comments=True,
-    )
-
-
 def _source(text, where):
     if not isinstance(text, str) or not text.strip():
         raise ContentError(f"{where}: every source must be a non-empty text")
@@ -169,9 +102,13 @@ def parse(path, lang):
     meta = post.metadata
     missing, unknown = REQUIRED_KEYS - meta.keys(), meta.keys() - REQUIRED_KEYS
     if missing or unknown:
-        raise ContentError(f"{where}: missing keys {sorted(missing)}, unknown keys {sorted(unknown)}")
+        raise ContentError(
+            f"{where}: missing keys {sorted(missing)}, unknown keys {sorted(unknown)}"
+        )
     if meta["slug"] != path.stem or not SLUG.match(path.stem):
-        raise ContentError(f"{where}: slug {meta['slug']!r} must equal the file name, in-lowercase-words")
+        raise ContentError(
+            f"{where}: slug {meta['slug']!r} must equal the file name, in-lowercase-words"
+        )
     for key in ("title", "summary", "topic"):
         if not isinstance(meta[key], str) or not meta[key].strip():
             raise ContentError(f"{where}: {key} must be a non-empty text")
@@ -181,7 +118,9 @@ def parse(path, lang):
     if not isinstance(meta["order"], int) or isinstance(meta["order"], bool):
         raise ContentError(f"{where}: order must be a whole number")
     if not isinstance(meta["sources"], list) or not meta["sources"]:
-        raise ContentError(f"{where}: list at least one source (law and article, or the office's page)")
+        raise ContentError(
+            f"{where}: list at least one source (law and article, or the office's page)"
+        )
     html, toc, links, text = render(post.content, where)
     return Article(
         slug=meta["slug"],
@@ -219,7 +158,7 @@ class Library:
 
     def articles(self, lang):
         """Every article in this language, in reading order."""
-        return sorted(self._articles[lang].values(), key=lambda article: (article.order, article.slug))
+        return sorted(self._articles[lang].values(), key=lambda a: (a.order, a.slug))
 
     def by_audience(self, lang):
         """{audience: articles}; an article written for several audiences is in several groups."""
@@ -237,7 +176,7 @@ class Library:
         for article in self.articles(lang):
             if all(word in article.search_text for word in words):
                 title, summary = fold(article.title), fold(article.summary)
-                rank = (-sum(word in title for word in words), -sum(word in summary for word in words))
+                rank = (-sum(w in title for w in words), -sum(w in summary for w in words))
                 hits.append((rank, article.order, article))
         return [article for _rank, _order, article in sorted(hits, key=lambda hit: hit[:2])]
 
@@ -252,7 +191,8 @@ def _check_translations(articles, languages):
     for slug in sorted(everyone):
         for lang in others:
             for key in SHARED_KEYS:
-                mine, theirs = getattr(articles[first][slug], key), getattr(articles[lang][slug], key)
+                mine = getattr(articles[first][slug], key)
+                theirs = getattr(articles[lang][slug], key)
                 if key in ("audience", "related"):  # lists whose order carries no meaning
                     mine, theirs = sorted(mine), sorted(theirs)
                 if mine != theirs:

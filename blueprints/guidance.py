@@ -93,7 +93,8 @@ def _page_version(app):
              *Path(app.static_folder).rglob("*.*")]
     for path in sorted(files):
         digest.update(str(path.relative_to(root)).encode() + path.read_bytes())
-    settings = (app.config["OFFICE_NAME"], app.config["OFFICE_CONTACT"], *sorted(app.view_functions))
+    office = (app.config["OFFICE_NAME"], app.config["OFFICE_CONTACT"])
+    settings = (*office, *sorted(app.view_functions))
     digest.update(repr(settings).encode())
     return digest.hexdigest()
 
@@ -129,7 +130,8 @@ def cacheable(template, **context):
     response = current_app.make_response(render_template(template, **context))
     if shows_flash:
         return response
-    parts = (library().version, lang(), page_version(), viewer(), request.full_path, wants_fragment())
+    parts = (library().version, lang(), page_version(), viewer(), request.full_path,
+             wants_fragment())
     response.set_etag(hashlib.sha256(repr(parts).encode()).hexdigest()[:32], weak=True)
     if not current_user.is_authenticated:
         response.cache_control.public = True
