@@ -27,6 +27,7 @@ SOURCE_URL = re.compile(r"^(?P<label>.*?)[\s:]*(?P<url>https?://\S+)\s*$")
 TOC_MIN_HEADINGS = 4
 MAX_QUERY_WORDS = 8
 
+
 @dataclass(frozen=True)
 class Source:
     label: str

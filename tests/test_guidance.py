@@ -48,7 +48,8 @@ def library(app):
 def group_links(html):
     """{audience: [article urls]} from the index's grouped sections."""
     groups = {}
-    for audience, section in re.findall(r'<section class="guidance-group" aria-labelledby="group-(\w+)">(.*?)</section>', html, re.S):
+    sections = re.findall(r'aria-labelledby="group-(\w+)">(.*?)</section>', html, re.S)
+    for audience, section in sections:
         groups[audience] = re.findall(r'href="(/guidance/[^"]+)"', section)
     return groups
 
@@ -78,7 +79,8 @@ def test_article_page_has_sources_date_related_and_a_call_to_report(app, client,
     page = get(client, "/guidance/lodging-report-duty", lang).data.decode()
     article = library(app).get(lang, "lodging-report-duty")
     assert f"<h1>{article.title}</h1>" in page
-    assert {"id": "Terakhir diperiksa: 28 November 2026", "en": "Last checked: November 28, 2026"}[lang] in page
+    checked = {"id": "Terakhir diperiksa: 28 November 2026", "en": "Last checked: November 28, 2026"}
+    assert checked[lang] in page
     for source in article.sources:
         assert source.label in page
         if source.url:
@@ -108,7 +110,7 @@ def test_office_contact_comes_only_from_settings(app, client):
 
 
 def test_long_articles_get_a_table_of_contents_and_short_ones_do_not(app_contents):
-    client = app_contents({"long": "## A\n\n## B\n\n### B1\n\n## C\n", "short": "## Only\n\nText.\n"})
+    client = app_contents({"long": "## A\n\n## B\n\n### B1\n\n## C\n", "short": "## Only\n"})
     long_page = Page(get(client, "/guidance/long").data.decode())
     toc = [href for href in long_page.hrefs() if href.startswith("#") and href != "#main"]
     assert toc == ["#s-a", "#s-b", "#s-b1", "#s-c", "#sources"]
@@ -196,7 +198,7 @@ def test_every_link_between_articles_resolves(app, client, lang):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_link_to_other_sections_resolves(app, client, lang):
-    links = [link for link in internal_links(app, client, lang) if not link[1].startswith("/guidance/")]
+    links = [link for link in internal_links(app, client, lang) if link[1][:10] != "/guidance/"]
     assert {path for _page, path, _fragment in links} == {"/tips/new", "/tips/status"}
     if "tips" not in app.blueprints:
         pytest.xfail("/tips/new and /tips/status belong to the tips blueprint, not built yet")
@@ -236,15 +238,18 @@ def test_hostile_markdown_renders_inert(app_contents):
         assert tag not in {"script", "iframe", "img", "object", "embed", "style", "div"}, tag
         for name, value in attrs.items():
             assert not name.startswith("on"), (tag, name)
-            assert not re.match(r"\s*(javascript|vbscript|data):", value or "", re.I), (tag, name, value)
+            assert not re.match(r"\s*(javascript|vbscript|data):", value or "", re.I), value
     hrefs = page.hrefs()
-    assert "https://example.org" in hrefs and "mailto:office@example.org" in hrefs and "/guidance/hostile" in hrefs
+    assert {"https://example.org", "mailto:office@example.org", "/guidance/hostile"} <= set(hrefs)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown as text, never run
 
 
 def test_the_sanitizer_alone_defuses_raw_html():
     """Second line of defence, should raw HTML ever get through the markdown renderer."""
-    raw = '<p onclick="x()">a</p><script>alert(1)</script><iframe src="//e"></iframe><a href="javascript:x()">b</a><img src=x onerror=y()>'
+    raw = (
+        '<p onclick="x()">a</p><script>alert(1)</script><iframe src="//e"></iframe>'
+        '<a href="javascript:x()">b</a><img src=x onerror=y()>'
+    )
     assert guidance_markdown.sanitize(raw) == "<p>a</p><a>b</a>"
 
 

@@ -1,4 +1,4 @@
-"""The guidance articles as files: both languages, required front matter, sources, and the facts file."""
+"""The guidance articles as files: both languages, front matter, sources, and the facts file."""
 
 import datetime
 import os
@@ -107,7 +107,9 @@ UNCONFIRMED_CLAIMS = {
     "F139 migrant-worker penalty article": r"UU 18/2017 Pasal",
     "F025 smuggling definition article": r"(?i)(penyelundupan manusia|people smuggling)[^.\n]*Pasal 1 angka",
     "F056 public-participation article": r"(?i)(peran serta masyarakat|public participation)\W+\(?Pasal",
-    "F064 TIMPORA regulation revoked": r"(?i)(mencabut|dicabut|revoke|replace|menggantikan)[^.\n]*(50/2016|4/2017)",
+    "F064 TIMPORA regulation revoked": (
+        r"(?i)(mencabut|dicabut|revoke|replace|menggantikan)[^.\n]*(50/2016|4/2017)"
+    ),
 }
 
 
@@ -128,8 +130,8 @@ def test_hedged_unconfirmed_facts_keep_their_hedge():
         ("id", "lodging-report-duty", "Daftar lengkapnya tanyakan ke Kantor Imigrasi"),
         ("en", "lodging-report-duty", "We have not found the legal basis for the 24-hour limit"),
         ("id", "lodging-report-duty", "Dasar hukum batas 24 jam belum kami temukan"),
-        ("en", "faq", "Whether a PLB applies to residents of Belakang Padang or Batam **has not been confirmed**"),
-        ("id", "faq", "Apakah PLB berlaku untuk warga Belakang Padang atau Batam **belum dapat kami pastikan**"),
+        ("en", "faq", "PLB applies to residents of Belakang Padang or Batam **has not been confirmed**"),
+        ("id", "faq", "PLB berlaku untuk warga Belakang Padang atau Batam **belum dapat kami pastikan**"),
     ]
     for lang, slug, hedge in hedges:
         assert hedge in (CONTENT / lang / f"{slug}.md").read_text(), (lang, slug, hedge)
@@ -156,7 +158,8 @@ UNITS = {"": 1, "juta": 10**6, "million": 10**6, "miliar": 10**9, "billion": 10*
 def rupiah_amounts(text, prefixed=True):
     """Amounts in rupiah ("Rp25.000.000", "Rp37 juta"); the facts file also writes "600 million"."""
     amounts = set()
-    for prefix, digits, unit in re.findall(r"(Rp ?)?(\d(?:[\d.,]*\d)?)(?: (juta|million|miliar|billion)\b)?", text):
+    pattern = r"(Rp ?)?(\d(?:[\d.,]*\d)?)(?: (juta|million|miliar|billion)\b)?"
+    for prefix, digits, unit in re.findall(pattern, text):
         if prefix or (unit and not prefixed):
             amounts.add(int(re.sub(r"\D", "", digits)) * UNITS[unit])
     return amounts

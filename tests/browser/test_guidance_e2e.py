@@ -1,4 +1,4 @@
-"""Guidance in the system Chromium at phone size: accessibility, live search, no-JS search, print."""
+"""Guidance in the system Chromium at phone size: accessibility, live and no-JS search, print."""
 
 import pytest
 
@@ -20,7 +20,8 @@ def open_in(browser, live_server):
     contexts = []
 
     def open_page(path, lang, **options):
-        context = browser.new_context(base_url=live_server, viewport=PHONE, locale=BROWSER_LOCALES[lang], **options)
+        locale = BROWSER_LOCALES[lang]
+        context = browser.new_context(base_url=live_server, viewport=PHONE, locale=locale, **options)
         contexts.append(context)
         page = context.new_page()
         page.goto(path)
@@ -43,7 +44,8 @@ def test_guidance_pages_have_no_serious_accessibility_violations(open_in, path, 
 def test_articles_fit_a_phone_screen(open_in, lang):
     page = open_in("/guidance/", lang)
     links = page.locator("#group-residents ~ ul a.card-title")
-    slugs = [href.rsplit("/", 1)[1] for href in links.evaluate_all("els => els.map(e => e.getAttribute('href'))")]
+    hrefs = links.evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    slugs = [href.rsplit("/", 1)[1] for href in hrefs]
     assert len(slugs) >= 10
     for slug in slugs:
         page.goto(f"/guidance/{slug}")
