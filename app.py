@@ -145,14 +145,18 @@ def select_locale():
 
 
 def _register_blueprints(app):
+    import mail  # noqa: F401 - e-mails officers about urgent reports (session listeners)
     from blueprints import admin
+    from blueprints import audit
     from blueprints import auth
     from blueprints import errors
     from blueprints import guidance
     from blueprints import main
     from blueprints import pwa
+    from blueprints import review
+    from blueprints import review_actions  # noqa: F401 - the review blueprint's POST routes
 
-    for module in (admin, auth, errors, guidance, main, pwa):
+    for module in (admin, audit, auth, errors, guidance, main, pwa, review):
         app.register_blueprint(module.bp)
 
     serve_static = app.view_functions["static"]

@@ -13,8 +13,14 @@ from models import Report
 
 
 def is_partial():
-    """An htmx request that wants a fragment; boosted requests want the whole page."""
-    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-Boosted")
+    """An htmx request that wants a fragment; boosted requests, and htmx restoring a page from
+    history after Back (it sends HX-Request too), want the whole page."""
+    headers = request.headers
+    return (
+        bool(headers.get("HX-Request"))
+        and not headers.get("HX-Boosted")
+        and not headers.get("HX-History-Restore-Request")
+    )
 
 
 def render(page, partial, **context):
@@ -42,9 +48,10 @@ def visible_reports(user):
     return Report.village_id.in_(village_ids)
 
 
-def get_report_or_404(report_id):
-    """The report, if the signed-in user may see it; 404 otherwise, so ids reveal nothing."""
-    report = db.session.get(Report, report_id)
+def get_report_or_404(report_id, *options):
+    """The report, if the signed-in user may see it; 404 otherwise, so ids reveal nothing.
+    `options` are loader options (selectinload, ...) for what the caller will show."""
+    report = db.session.get(Report, report_id, options=options)
     if report is None:
         abort(404)
     village_ids = current_user.visible_village_ids()

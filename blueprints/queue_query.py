@@ -1,0 +1,264 @@
+"""The review queue as SQL: filters read from the address bar, the page of rows, the counts per
+status. Built for 100,000 reports: every order has an index whose column directions match it
+(models.py), and the counts are cached until a report is added or changed."""
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from dataclasses import fields
+from dataclasses import replace
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from sqlalchemy import and_
+from sqlalchemy import exists
+from sqlalchemy import func
+from sqlalchemy import literal_column
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
+
+import matching
+import refcodes
+from blueprints._helpers import visible_reports
+from domain import Category
+from domain import Source
+from domain import Status
+from domain import Urgency
+from extensions import db
+from models import Person
+from models import Report
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+OPEN = "open"  # the default tab: every status but closed
+ALL = "all"
+TABS = (OPEN, *Status, ALL)
+ASSIGNEES = ("anyone", "me", "unassigned")
+SORTS = ("default", "newest", "activity")
+PER_PAGE = 25
+MAX_PER_PAGE = 100
+MAX_PAGE = 10_000
+MAX_SEARCH_WORDS = 6
+
+# The literal (not a bound parameter) lets SQLite use the partial index on open reports.
+IS_OPEN = Report.status != literal_column(f"'{Status.CLOSED}'")
+ORDERS = {
+    "default": (Report.urgency.desc(), Report.created_at),  # urgent first, then longest waiting
+    "newest": (Report.created_at.desc(), Report.id.desc()),
+    "activity": (Report.updated_at.desc(), Report.id.desc()),
+}
+
+
+def as_utc(moment):
+    """SQLite hands back naive datetimes; everything we store is UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the officer asked to see; the defaults are the queue as it first opens."""
+
+    status: str = OPEN
+    village: int | None = None
+    category: str | None = None
+    urgency: str | None = None
+    source: str | None = None
+    assignee: str = "anyone"
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = ""
+    sort: str = "default"
+    page: int = 1
+    per_page: int = PER_PAGE
+
+    def as_args(self, **changes):
+        """URL parameters for these filters (defaults left out), with `changes` applied."""
+        changed = replace(self, **changes)
+        args = {}
+        for field in fields(self):
+            value = getattr(changed, field.name)
+            if value != field.default and value not in (None, ""):
+                args[field.name] = value.isoformat() if isinstance(value, date) else value
+        return args
+
+    def narrowed(self):
+        """Whether any filter beyond the tab, search and order is in use."""
+        return self.count_key() != QueueFilters().count_key()
+
+    def count_key(self):
+        """The filters the counts per status depend on (not the tab, search, order or page)."""
+        return (self.village, self.category, self.urgency, self.source, self.assignee,
+                self.date_from, self.date_to)
+
+
+def parse_filters(args, village_ids):
+    """Read the filters from request arguments; bad values are dropped with a message each."""
+    errors = {}
+    values = {}
+
+    def choice(name, allowed, message):
+        raw = args.get(name, "").strip()
+        if raw and raw not in allowed:
+            errors[name] = message
+        elif raw:
+            values[name] = raw
+
+    choice("status", TABS, _("Choose one of the tabs."))
+    choice("category", set(Category), _("Choose a category from the list."))
+    choice("urgency", set(Urgency), _("Choose an urgency from the list."))
+    choice("source", set(Source), _("Choose a source from the list."))
+    choice("assignee", ASSIGNEES, _("Choose an assignee from the list."))
+    choice("sort", SORTS, _("Choose an order from the list."))
+    village = args.get("village", "").strip()
+    if village:
+        if village.isdigit() and (village_ids is None or int(village) in village_ids):
+            values["village"] = int(village)
+        else:
+            errors["village"] = _("Choose one of your villages.")
+    for name in ("date_from", "date_to"):
+        raw = args.get(name, "").strip()
+        if raw:
+            try:
+                values[name] = date.fromisoformat(raw)
+            except ValueError:
+                errors[name] = _("Enter a date like 2026-11-28.")
+    for name, high in (("page", MAX_PAGE), ("per_page", MAX_PER_PAGE)):
+        raw = args.get(name, "").strip()
+        if raw:
+            if raw.isdigit() and 1 <= int(raw) <= high:
+                values[name] = int(raw)
+            else:
+                errors[name] = _("Enter a number from 1 to %(high)s.", high=high)
+    values["q"] = " ".join(args.get("q", "").split())[:100]
+    return QueueFilters(**values), errors
+
+
+def jakarta_midnight_utc(day):
+    """The first moment of a calendar day in the office's time zone, in UTC."""
+    return datetime.combine(day, time.min, tzinfo=JAKARTA).astimezone(UTC)
+
+
+def _search_condition(text):
+    """A reference code matches exactly; otherwise every word must be found in the
+    description, a person's name, or be a person's passport number."""
+    code = refcodes.normalize(text)
+    if code:
+        return Report.code == code
+    terms = []
+    for word in text.split()[:MAX_SEARCH_WORDS]:
+        in_persons = [Person.passport_no.in_({word.upper(), matching.passport_key(word)})]
+        key = matching.name_key(word)
+        if key:
+            in_persons.append(Person.name_key.contains(key, autoescape=True))
+        person_match = exists().where(Person.report_id == Report.id, or_(*in_persons))
+        terms.append(or_(Report.description.icontains(word, autoescape=True), person_match))
+    return and_(*terms)
+
+
+def _conditions(user, filters, for_counts=False):
+    """The WHERE terms for `filters` over the reports `user` may see; the counts per status
+    leave out the tab and the search."""
+    conditions = [visible_reports(user)]
+    if not for_counts and filters.status == OPEN:
+        conditions.append(IS_OPEN)
+    elif not for_counts and filters.status != ALL:
+        conditions.append(Report.status == filters.status)
+    for name in ("category", "urgency", "source"):
+        if getattr(filters, name):
+            conditions.append(getattr(Report, name) == getattr(filters, name))
+    if filters.village:
+        conditions.append(Report.village_id == filters.village)
+    if filters.assignee == "me":
+        conditions.append(Report.assignee_id == user.id)
+    elif filters.assignee == "unassigned":
+        conditions.append(Report.assignee_id.is_(None))
+    if filters.date_from:
+        conditions.append(Report.created_at >= jakarta_midnight_utc(filters.date_from))
+    if filters.date_to:
+        end = jakarta_midnight_utc(filters.date_to + timedelta(days=1))
+        conditions.append(Report.created_at < end)
+    if filters.q and not for_counts:
+        conditions.append(_search_condition(filters.q))
+    return conditions
+
+
+def queue_page(user, filters):
+    """One page of reports, and whether another page follows; always two statements."""
+    statement = (
+        select(Report)
+        .where(*_conditions(user, filters))
+        .order_by(*ORDERS[filters.sort])
+        .limit(filters.per_page + 1)
+        .offset((filters.page - 1) * filters.per_page)
+        .options(
+            joinedload(Report.village),
+            joinedload(Report.assignee),
+            selectinload(Report.persons),
+        )
+    )
+    reports = list(db.session.scalars(statement).unique())
+    return reports[: filters.per_page], len(reports) > filters.per_page
+
+
+class CountsCache:
+    """Counts per status, per user scope and filters, kept until the reports table changes:
+    a new report raises max(id), every change sets updated_at to now (both are index lookups)."""
+
+    def __init__(self, size=512):
+        self.size = size
+        self.entries = OrderedDict()
+        self.lock = threading.Lock()
+
+    @staticmethod
+    def stamp():
+        """What changes whenever a count could."""
+        newest = select(func.max(Report.id)).scalar_subquery()
+        latest = select(func.max(Report.updated_at)).scalar_subquery()
+        return tuple(db.session.execute(select(newest, latest)).one())
+
+    def counts(self, user, filters):
+        """{status: count} for the filters, tab and search aside; tabs OPEN and ALL summed."""
+        village_ids = user.visible_village_ids()
+        key = (tuple(sorted(village_ids)) if village_ids is not None else None,
+               user.id if filters.assignee == "me" else None, filters.count_key())
+        stamp = self.stamp()
+        with self.lock:
+            cached = self.entries.get(key)
+        if cached and cached[0] == stamp:
+            return cached[1]
+        rows = db.session.execute(
+            select(Report.status, func.count())
+            .where(*_conditions(user, filters, for_counts=True))
+            .group_by(Report.status)
+        ).all()
+        counts = {status: 0 for status in Status} | dict(rows)
+        counts[OPEN] = sum(counts[status] for status in Status if status != Status.CLOSED)
+        counts[ALL] = counts[OPEN] + counts[Status.CLOSED]
+        with self.lock:
+            self.entries[key] = (stamp, counts)
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return counts
+
+
+status_counts = CountsCache().counts
+
+
+def badge_counts(user):
+    """New reports, and urgent open ones, in the user's villages: one indexed statement."""
+    row = db.session.execute(
+        select(
+            func.count().filter(Report.status == Status.NEW),
+            func.count().filter(Report.urgency == Urgency.URGENT),
+        ).where(visible_reports(user), IS_OPEN)
+    ).one()
+    return {"new": row[0], "urgent": row[1]}

@@ -1,0 +1,90 @@
+"""Urgent reports e-mail the officers of their village, through a real SMTP server on
+127.0.0.1, after the report is saved; mail trouble never undoes a report."""
+
+import logging
+import socket
+import time
+
+import pytest
+from sqlalchemy import func
+from sqlalchemy import select
+
+from domain import Urgency
+from extensions import db
+from models import Report
+from tests import factories
+from tests.review_support import make_officer
+from tests.smtp_sink import SmtpSink
+
+
+@pytest.fixture
+def sink():
+    with SmtpSink() as running:
+        yield running
+
+
+@pytest.fixture
+def mail_app(app, sink):
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port, MAIL_SENDER="office@example.test")
+    with app.app_context():
+        make_officer("sari", ["Tanjung Sari", "Kasu"], email="sari@example.test")
+        make_officer("budi", ["Tanjung Sari"], email="budi@example.test").locale = "en"
+        make_officer("noemail", ["Tanjung Sari"])
+        make_officer("kasu", ["Kasu"], email="kasu@example.test")
+        db.session.commit()
+    return app
+
+
+def test_urgent_report_mails_each_officer_of_the_village(mail_app, sink):
+    with mail_app.test_request_context():
+        code = factories.make_report(urgency=Urgency.URGENT).code
+    messages = sink.wait_for(2)
+    assert sorted(recipients[0] for recipients, _message in messages) == [
+        "budi@example.test", "sari@example.test"]
+    by_recipient = {recipients[0]: message for recipients, message in messages}
+    indonesian, english = by_recipient["sari@example.test"], by_recipient["budi@example.test"]
+    assert indonesian["Subject"] == f"Laporan mendesak {code} dari Tanjung Sari"
+    assert english["Subject"] == f"Urgent report {code} from Tanjung Sari"
+    assert indonesian["From"] == "office@example.test"
+    body = english.get_content()
+    assert code in body and "http://localhost/review/" in body
+    assert "Person 1" not in body and "K0000000" not in body  # no personal data in e-mail
+
+
+def test_normal_reports_send_nothing(mail_app, sink):
+    with mail_app.app_context():
+        factories.make_report()
+    assert sink.wait_for(1, timeout=0.5) == []
+
+
+def test_a_report_that_is_not_saved_sends_nothing(mail_app, sink):
+    with mail_app.app_context():
+        factories.make_report(urgency=Urgency.URGENT, commit=False)
+        db.session.flush()
+        db.session.rollback()
+        assert db.session.scalar(select(func.count(Report.id))) == 0
+    assert sink.wait_for(1, timeout=0.5) == []
+
+
+def test_no_mail_server_no_mail(app, sink):
+    app.config.update(MAIL_SERVER="", MAIL_PORT=sink.port)
+    with app.app_context():
+        make_officer("sari", ["Tanjung Sari"], email="sari@example.test")
+        factories.make_report(urgency=Urgency.URGENT)
+    assert sink.wait_for(1, timeout=0.5) == []
+
+
+def test_broken_mail_server_never_undoes_the_report(mail_app, caplog):
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        dead_port = closed.getsockname()[1]  # nothing listens here once closed
+    mail_app.config["MAIL_PORT"] = dead_port
+    with caplog.at_level(logging.WARNING, logger="mail"):
+        with mail_app.app_context():
+            factories.make_report(urgency=Urgency.URGENT)
+            assert db.session.scalar(select(func.count(Report.id))) == 1
+        deadline = time.monotonic() + 5
+        while "urgent report e-mail not sent" not in caplog.text and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert "urgent report e-mail not sent" in caplog.text
+    assert "Person 1" not in caplog.text

@@ -1,0 +1,97 @@
+"""The queue and the detail page run a fixed number of SQL statements, however many rows,
+persons, events or related reports they show (no N+1). Speed itself is measured in bench/."""
+
+import re
+from contextlib import contextmanager
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event
+
+from domain import EventKind
+from extensions import db
+from models import Event
+from models import Person
+from models import Photo
+from tests import factories
+from tests.review_support import make_officer
+
+
+@contextmanager
+def counted(app):
+    """Collect every statement the app sends to the database meanwhile."""
+    statements = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def statements_for(app, client, url):
+    client.get(url)  # the same warm state for every measured request (counts cache filled)
+    with counted(app) as statements:
+        response = client.get(url)
+    assert response.status_code == 200
+    return statements, response.data.decode()
+
+
+@pytest.fixture
+def many_reports(app):
+    """60 reports across the officer's villages, each with persons and different assignees."""
+    with app.app_context():
+        officers = [factories.user("petugas"), make_officer("rekan", ["Tanjung Sari", "Pemping"])]
+        start = datetime.now(UTC) - timedelta(days=60)
+        for number in range(60):
+            factories.make_report(
+                ["Tanjung Sari", "Sekanak Raya", "Pemping"][number % 3], persons=1 + number % 3,
+                created_at=start + timedelta(hours=number), assignee=officers[number % 2],
+                urgency="urgent" if number % 7 == 0 else "normal", commit=False)
+        db.session.commit()
+
+
+@pytest.mark.parametrize("user", ["petugas", "admin"])
+@pytest.mark.parametrize("query", ["", "sort=newest&", "q=guests&", "category=lodging&status=all&"])
+def test_queue_statements_do_not_grow_with_rows(app, client, auth, many_reports, user, query):
+    auth.sign_in_as(user)
+    few, few_page = statements_for(app, client, f"/review/?{query}per_page=5")
+    many, many_page = statements_for(app, client, f"/review/?{query}per_page=50")
+    assert few_page.count('class="card queue-row') == 5
+    assert many_page.count('class="card queue-row') == 50
+    assert len(few) == len(many)
+    assert len(many) <= 7, many
+
+
+def test_detail_statements_do_not_grow_with_what_it_shows(app, client, auth):
+    with app.app_context():
+        officers = [factories.user("petugas"), factories.user("admin"),
+                    make_officer("rekan", ["Tanjung Sari"])]
+        small = factories.make_report(persons=1)
+        big = factories.make_report(persons=12)
+        for number in range(30):
+            big.events.append(Event(kind=EventKind.NOTE, actor=officers[number % 3],
+                                    text=f"note {number}", visible_to_reporter=False))
+        for number in range(3):
+            big.photos.append(Photo(stored_name=f"p{number}.jpg", thumb_name=f"t{number}.jpg",
+                                    sha256="0" * 64, size_bytes=1, width=1, height=1))
+        for number in range(8):  # matches by passport, in two villages
+            twin = factories.make_report(["Pemping", "Sekanak Raya"][number % 2], persons=0)
+            twin.persons.append(Person(name="Twin", nationality="SG", passport_no="K0000003"))
+        db.session.commit()
+        small_id, big_id = small.id, big.id
+    auth.sign_in_as("petugas")
+    few, _page = statements_for(app, client, f"/review/{small_id}")
+    many, page = statements_for(app, client, f"/review/{big_id}")
+    assert page.count('class="event event-note') == 30
+    # the 8 twins, and the small report: same village, same week, "Person 1" in both
+    assert len(re.findall(r'<li>\s*<a href="/review/\d+" class="code">', page)) == 9
+    assert len(few) == len(many), (few, many)
+    assert len(many) <= 14, many
