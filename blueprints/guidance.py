@@ -107,11 +107,6 @@ def page_version():
     return app.extensions["guidance_page_version"]
 
 
-def wants_fragment():
-    """An htmx swap; a history restore needs the whole page even though htmx asks for it."""
-    return is_partial() and not request.headers.get("HX-History-Restore-Request")
-
-
 def viewer():
     """Who the page is rendered for: signed-in pages carry the user's name and role."""
     if current_user.is_authenticated:
@@ -130,8 +125,7 @@ def cacheable(template, **context):
     response = current_app.make_response(render_template(template, **context))
     if shows_flash:
         return response
-    parts = (library().version, lang(), page_version(), viewer(), request.full_path,
-             wants_fragment())
+    parts = (library().version, lang(), page_version(), viewer(), request.full_path, is_partial())
     response.set_etag(hashlib.sha256(repr(parts).encode()).hexdigest()[:32], weak=True)
     if not current_user.is_authenticated:
         response.cache_control.public = True
@@ -153,7 +147,7 @@ def index_page(query):
         "query": query,
         "results": results,
     }
-    template = "guidance/_results.html" if wants_fragment() else "guidance/index.html"
+    template = "guidance/_results.html" if is_partial() else "guidance/index.html"
     return cacheable(template, **context)
 
 
