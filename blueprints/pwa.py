@@ -28,20 +28,19 @@ BACKGROUND_COLOUR = "#f6f8f7"  # --bg
 # Static files the worker keeps for offline use: what the pages load, not the install icons.
 PRECACHED_SUFFIXES = (".css", ".js")
 PRECACHED_FILES = ("icons/favicon-32.png",)
-# Pages the worker keeps after they were read, so they open without signal. They show nothing
-# about other people; the report and tip forms are empty forms. Endpoints that do not exist
-# (yet) are skipped.
-OFFLINE_PAGES = ("reports.new", "tips.new")
+# Pages the worker keeps once read, so they open without signal; none shows other people's data.
+# The report and tip forms (empty forms) open at once from the phone and are refreshed behind;
+# their submissions go through the on-device outbox. Guidance is fetched first, kept as fallback.
+# Endpoints that are not registered are skipped.
+OFFLINE_FORMS = ("reports.new", "tips.new")
 OFFLINE_BLUEPRINTS = ("guidance",)
-# Forms whose submissions go through the on-device outbox when they cannot be sent.
-OUTBOX_FORMS = ("reports.new", "tips.new")
 
 
 def offline_readable(endpoint):
     """Whether the worker may keep this page for reading offline (logged-in: `no-cache`)."""
     if endpoint is None:
         return False
-    return endpoint in OFFLINE_PAGES or endpoint.split(".")[0] in OFFLINE_BLUEPRINTS
+    return endpoint in OFFLINE_FORMS or endpoint.split(".")[0] in OFFLINE_BLUEPRINTS
 
 
 def _existing_urls(endpoints):
@@ -106,10 +105,13 @@ def client_config():
     """What the page scripts need: URLs, the signed-in user, and their translated words."""
     user = current_user.username if current_user.is_authenticated else None
     return {
-        "outboxForms": _existing_urls(OUTBOX_FORMS),
+        "outboxForms": _existing_urls(OFFLINE_FORMS),
+        # Submitting these changes whose name or which language the kept pages would show.
+        "sessionForms": _existing_urls(("auth.login", "auth.logout", "main.set_language")),
         "outboxUrl": url_for("pwa.outbox"),
         "csrfUrl": url_for("pwa.csrf_token"),
         "loginUrl": url_for("auth.login"),
+        "logoutUrl": url_for("auth.logout"),
         "workerUrl": url_for("pwa.service_worker"),
         "user": user,
         "text": {
@@ -201,7 +203,7 @@ def service_worker():
         static_files=_precached_files(),
         offline_url=url_for("pwa.offline"),
         outbox_url=url_for("pwa.outbox"),
-        offline_pages=_existing_urls(OFFLINE_PAGES),
+        offline_forms=_existing_urls(OFFLINE_FORMS),
         offline_prefixes=_blueprint_prefixes(OFFLINE_BLUEPRINTS),
         csrf_url=url_for("pwa.csrf_token"),
         login_url=url_for("auth.login"),

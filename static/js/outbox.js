@@ -146,26 +146,26 @@
     }
   }
 
-  async function logOut(form) {
-    if (waiting > 0 && !window.confirm(text.logoutWarning)) {
-      return;
+  function formPath(form) {
+    return new URL(form.action, location.href).pathname;
+  }
+
+  // Logging in or out and changing language change the name and the language that kept pages
+  // show: the worker drops them (it outlives this page, which is about to be replaced).
+  function forgetKeptPages() {
+    if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage({type: "FORGET_PAGES"});
     }
-    // Pages kept for offline reading carry this user's name: a shared phone should not keep them.
-    if ("caches" in window) {
-      for (const name of await caches.keys()) {
-        if (name.startsWith("db-pages-")) {
-          await caches.delete(name);
-        }
-      }
-    }
-    form.submit();
   }
 
   document.addEventListener("submit", (event) => {
     const form = event.target;
-    if (form.classList.contains("logout-form")) {
-      event.preventDefault();
-      logOut(form);
+    if (config.sessionForms.includes(formPath(form))) {
+      if (formPath(form) === config.logoutUrl && waiting > 0 && !window.confirm(text.logoutWarning)) {
+        event.preventDefault();
+        return;
+      }
+      forgetKeptPages();
     } else if (isOutboxForm(form) && !(event.submitter && event.submitter.name)) {
       // Named buttons (add or remove a row without JavaScript) post the form as usual.
       event.preventDefault();

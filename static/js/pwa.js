@@ -74,7 +74,17 @@
     banner("install-hint", text.iosInstall, text.dismiss, (box) => box.remove());
   }
 
+  // A page opened from the phone gets the current form token once the worker has fetched it.
+  function useFreshToken(event) {
+    if (!event.data || event.data.type !== "csrf-token") {
+      return;
+    }
+    document.querySelector('meta[name="csrf-token"]').content = event.data.token;
+    document.querySelectorAll('input[name="csrf_token"]').forEach((input) => (input.value = event.data.token));
+  }
+
   if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.addEventListener("message", useFreshToken);
     register().catch(() => null); // the site works without it, only not offline
   }
   iosInstallHint();

@@ -1,7 +1,8 @@
 {# The service worker, rendered by blueprints/pwa.py.
    :param version: changes with every release  :param static_files: files to precache
    :param offline_url, outbox_url: pages kept as anonymous copies for offline use
-   :param offline_pages, offline_prefixes: pages kept once read  :param csrf_url, login_url: for the outbox #}
+   :param offline_forms: forms shown from the phone at once  :param offline_prefixes: pages read online, kept
+   :param csrf_url, login_url: for the outbox #}
 // Desa Binaan service worker, version {{ version }}. Hand-written: no build step, no Workbox.
 "use strict";
 
@@ -18,7 +19,7 @@ const PRECACHE = [
 const STATIC_PREFIX = {{ url_for("static", filename="")|tojson }};
 const OFFLINE_URL = {{ offline_url|tojson }};
 const OUTBOX_URL = {{ outbox_url|tojson }};
-const OFFLINE_PAGES = {{ offline_pages|tojson }};
+const OFFLINE_FORMS = {{ offline_forms|tojson }};
 const OFFLINE_PREFIXES = {{ offline_prefixes|tojson }};
 const OUTBOX_CONFIG = {csrfUrl: {{ csrf_url|tojson }}, loginUrl: {{ login_url|tojson }}};
 const NETWORK_TIMEOUT_MS = 3000;
@@ -56,12 +57,32 @@ async function cleanUp() {
     }
   }
   await self.clients.claim();
+  await keepOpenPages();
 }
 
-// The page asks for this when the user agrees to reload into the new version.
+// The page that installed the worker was loaded before it: keep it too, from the browser's
+// HTTP cache (no second download), so the next visit already opens from the phone.
+async function keepOpenPages() {
+  const pages = await caches.open(PAGES_CACHE);
+  for (const client of await self.clients.matchAll({type: "window"})) {
+    const url = new URL(client.url);
+    if (kept(url) && !(await pages.match(url.href, {ignoreVary: true}))) {
+      const response = await fetch(url.href, {cache: "force-cache"}).catch(() => null);
+      if (response && storable(response)) {
+        await pages.put(url.href, response);
+      }
+    }
+  }
+}
+
+// SKIP_WAITING: the user agreed to reload into the new version. FORGET_PAGES: someone logs in
+// or out or changes language, so kept pages would show the wrong name or language.
 self.addEventListener("message", (event) => {
-  if (event.data && event.data.type === "SKIP_WAITING") {
+  const type = event.data && event.data.type;
+  if (type === "SKIP_WAITING") {
     self.skipWaiting();
+  } else if (type === "FORGET_PAGES") {
+    event.waitUntil(caches.delete(PAGES_CACHE));
   }
 });
 
@@ -74,13 +95,17 @@ self.addEventListener("fetch", (event) => {
   }
   if (url.pathname.startsWith(STATIC_PREFIX)) {
     event.respondWith(cacheFirst(request));
+  } else if (request.mode === "navigate" && OFFLINE_FORMS.includes(url.pathname)) {
+    event.respondWith(staleWhileRevalidate(event));
+  } else if (request.mode === "navigate" && kept(url)) {
+    event.respondWith(networkFirst(event));
   } else if (request.mode === "navigate") {
-    event.respondWith(keptOffline(url) ? networkFirst(event) : networkOrFallback(request, url));
+    event.respondWith(networkOrFallback(request, url));
   }
 });
 
-function keptOffline(url) {
-  return OFFLINE_PAGES.includes(url.pathname) || OFFLINE_PREFIXES.some((prefix) => url.pathname.startsWith(prefix));
+function kept(url) {
+  return OFFLINE_FORMS.includes(url.pathname) || OFFLINE_PREFIXES.some((prefix) => url.pathname.startsWith(prefix));
 }
 
 async function cacheFirst(request) {
@@ -105,17 +130,43 @@ async function cacheFirst(request) {
   }
 }
 
-// Guidance and the empty forms: fresh from the network, from the phone when it is slow or gone.
-async function networkFirst(event) {
-  const request = event.request;
+// Fetch a page and keep a copy when it may be kept; the event lives until the copy is stored.
+async function fetchAndKeep(event) {
   const pages = await caches.open(PAGES_CACHE);
-  const network = fetch(request).then((response) => {
+  const network = fetch(event.request).then((response) => {
     if (storable(response)) {
-      event.waitUntil(pages.put(request.url, response.clone()));
+      event.waitUntil(pages.put(event.request.url, response.clone()));
     }
     return response;
   });
   event.waitUntil(network.catch(() => null));
+  return {pages, network};
+}
+
+// The empty report and tip forms open at once from the phone, even on a weak signal; the copy
+// is refreshed behind them for next time. (The outbox fetches a fresh form token before sending.)
+async function staleWhileRevalidate(event) {
+  const {pages, network} = await fetchAndKeep(event);
+  const cached = await pages.match(event.request.url, {ignoreVary: true});
+  if (cached) {
+    event.waitUntil(network.then((fresh) => passOnToken(fresh.clone(), event.resultingClientId)).catch(() => null));
+  }
+  return cached || network.catch(() => shellPage(OFFLINE_URL));
+}
+
+// A kept page carries the form token of the session it was kept in: give it the current one.
+async function passOnToken(response, clientId) {
+  const token = (await response.text()).match(/<meta name="csrf-token" content="([^"]+)">/);
+  const page = await self.clients.get(clientId);
+  if (token && page) {
+    page.postMessage({type: "csrf-token", token: token[1]});
+  }
+}
+
+// Guidance: fresh from the network, from the phone when the network is slow or gone.
+async function networkFirst(event) {
+  const request = event.request;
+  const {pages, network} = await fetchAndKeep(event);
   try {
     return await withTimeout(network, NETWORK_TIMEOUT_MS);
   } catch (slowOrOffline) {

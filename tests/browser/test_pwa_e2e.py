@@ -184,3 +184,68 @@ def test_a_tip_sent_in_the_background_keeps_its_pin(offline_context, live_app):
     receipt = page.locator(".outbox-receipt")
     receipt.locator("summary").click()
     expect(receipt.locator("#tip-pin")).to_have_text(re.compile(r"^\d{6}$"))
+
+
+def kept_pages(page):
+    return page.evaluate(
+        """async () => {
+            const cache = await caches.open("db-pages-1");
+            return (await cache.keys()).map((request) => new URL(request.url).pathname);
+        }"""
+    )
+
+
+def wait_until_kept(page, path):
+    page.evaluate(
+        """async (path) => {
+            for (let tries = 0; tries < 40; tries++) {
+                if (await (await caches.open("db-pages-1")).match(path)) return;
+                await new Promise((done) => setTimeout(done, 250));
+            }
+            throw new Error(`never kept: ${path}`);
+        }""",
+        path,
+    )
+
+
+def test_the_report_form_opens_from_the_phone_and_logging_out_forgets_it(offline_context):
+    page = offline_context.new_page()
+    log_in(page, "desa")
+    page.goto("/reports/new")  # installs the worker, which keeps this page from the HTTP cache
+    wait_for_worker(page)
+    wait_until_kept(page, "/reports/new")
+
+    offline_context.set_offline(True)
+    page.goto("/reports/new")  # no signal: the form still opens, ready to fill
+    expect(page.locator("form[data-report-form]")).to_be_visible()
+    offline_context.set_offline(False)
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click(".logout-form button")
+    page.wait_for_url("**/")
+    assert kept_pages(page) == []  # they showed this user's name
+
+
+def test_a_form_opened_from_the_phone_gets_the_current_form_token(offline_context):
+    page = offline_context.new_page()
+    page.goto("/tips/new")
+    wait_for_worker(page)
+    wait_until_kept(page, "/tips/new")
+    kept_token = page.get_attribute('meta[name="csrf-token"]', "content")
+
+    offline_context.clear_cookies()  # a new session: the kept page's token is no longer valid
+    page.goto("/tips/new")
+    page.evaluate(
+        """async (kept) => {
+            const meta = document.querySelector('meta[name="csrf-token"]');
+            for (let tries = 0; tries < 40 && meta.content === kept; tries++) {
+                await new Promise((done) => setTimeout(done, 250));
+            }
+        }""",
+        kept_token,
+    )
+    fresh = page.get_attribute('meta[name="csrf-token"]', "content")
+    assert fresh != kept_token
+    assert page.input_value(".lang-switch input[name=csrf_token]") == fresh
+    page.click("button[name=lang][value=en]")
+    expect(page.locator("html")).to_have_attribute("lang", "en")  # not "form expired"
