@@ -68,6 +68,10 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = env_flag("RATELIMIT_ENABLED", True)
     LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "5 per minute;30 per hour")
+    # Public tips, per address. Villagers often share one carrier address, so the limits are loose.
+    TIP_LIMIT = os.environ.get("TIP_LIMIT", "20 per hour;60 per day")
+    # Failed tip status look-ups (wrong code or PIN), per address.
+    TIP_STATUS_LIMIT = os.environ.get("TIP_STATUS_LIMIT", "10 per 15 minutes;30 per day")
 
     OFFICE_NAME = os.environ.get("OFFICE_NAME", "Kantor Imigrasi Kelas II TPI Belakang Padang")
     OFFICE_CONTACT = os.environ.get("OFFICE_CONTACT", "")

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from domain import Category
+from domain import EventKind
 from domain import Outcome
 from domain import Role
 from domain import Sex
@@ -59,6 +60,15 @@ SEX_LABELS = {
     Sex.UNKNOWN: _l("Unknown"),
 }
 
+EVENT_LABELS = {
+    EventKind.CREATED: _l("Report sent"),
+    EventKind.STATUS: _l("Status changed"),
+    EventKind.NOTE: _l("Message from the office"),
+    EventKind.ASSIGNED: _l("Officer assigned"),
+    EventKind.INFO_REQUEST: _l("Question from the office"),
+    EventKind.REPLY: _l("Answer from the reporter"),
+}
+
 LABELS = {
     "role": ROLE_LABELS,
     "status": STATUS_LABELS,
@@ -67,6 +77,7 @@ LABELS = {
     "urgency": URGENCY_LABELS,
     "source": SOURCE_LABELS,
     "sex": SEX_LABELS,
+    "event": EVENT_LABELS,
 }
 
 

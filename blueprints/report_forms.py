@@ -1,0 +1,311 @@
+"""The forms of the reporting pages: the official's report, the resident's tip, the reply to an
+information request, and the tip status look-up. Every message is our own translated one."""
+
+import uuid
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import get_locale
+from flask_babel import get_timezone
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField
+from wtforms import DateField
+from wtforms import DateTimeLocalField
+from wtforms import FieldList
+from wtforms import FloatField
+from wtforms import Form
+from wtforms import FormField
+from wtforms import HiddenField
+from wtforms import IntegerField
+from wtforms import RadioField
+from wtforms import SelectChoice
+from wtforms import SelectField
+from wtforms import StringField
+from wtforms import TextAreaField
+from wtforms.validators import NumberRange
+from wtforms.validators import Regexp
+from wtforms.validators import ValidationError
+
+import countries
+from domain import Category
+from domain import Sex
+from domain import Urgency
+from forms import BabelTranslations
+from forms import BaseForm
+from forms import length_between
+from forms import max_length
+from forms import optional
+from forms import required
+from labels import label
+
+MIN_DESCRIPTION = 20
+MAX_PERSONS = 20
+CHOOSE_ONE = _l("Please choose one of the options.")
+PHONE = Regexp(r"^\+?[0-9 ()-]{6,32}$", message=_l("Enter a phone number: digits, spaces and + only."))
+
+CATEGORY_HINTS = {
+    Category.LODGING: _l("Foreigners staying in a house, homestay or rented room. Whoever lodges a foreigner must report the guest."),
+    Category.WORKING: _l("Foreigners working or running a business here, paid or not."),
+    Category.SEA_ARRIVAL: _l("Foreigners arriving by boat, above all away from the official port."),
+    Category.SUSPICIOUS: _l("Something that worries you, such as people moved or kept in secret."),
+    Category.FAMILY: _l("A foreigner married to, or living with, a family in the village."),
+    Category.OTHER: _l("Anything else about foreigners that the office should know."),
+}
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _passport(value):
+    """Passport numbers are compared without spaces and case."""
+    return "".join(value.split()).upper() if isinstance(value, str) else value
+
+
+def _local_zone():
+    """The user's zone as zoneinfo: attaching a pytz zone with replace() would give its 1924 offset."""
+    return ZoneInfo(str(get_timezone()))
+
+
+def _optional_int(value):
+    """A select's value as a number; the empty placeholder is None."""
+    return int(value) if value not in ("", None) else None
+
+
+def _now():
+    return datetime.now(UTC).replace(second=0, microsecond=0)
+
+
+class NationalityField(StringField):
+    """A text input with a list of countries to pick from; it stores the ISO code ('' if unknown)."""
+
+    def process_data(self, value):
+        self.data = value or ""
+
+    def process_formdata(self, valuelist):
+        self.raw_data = valuelist
+        typed = (valuelist[0] if valuelist else "").strip()
+        code = "" if not typed else countries.parse_nationality(
+            typed, current_app.config["LANGUAGES"], extra={countries.fold(_("Stateless")): countries.STATELESS}
+        )
+        self.data = code
+
+    def pre_validate(self, form):
+        if self.data is None:
+            raise ValidationError(_("Choose a country from the list, or leave it empty if unknown."))
+
+    def _value(self):
+        if self.data is None:
+            return self.raw_data[0] if self.raw_data else ""
+        return nationality_name(self.data)
+
+
+def nationality_name(code):
+    """A nationality in the user's language: a country, 'Stateless', or '' when unknown."""
+    if not code:
+        return ""
+    if code == countries.STATELESS:
+        return _("Stateless")
+    return countries.country_name(code, str(get_locale())) or code
+
+
+def nationality_options():
+    """The names offered in the nationality list, in the user's language."""
+    return [_("Stateless"), *(name for _code, name in countries.countries(str(get_locale())))]
+
+
+class PersonForm(Form):
+    """One person seen. A plain Form: the report carries the one CSRF token."""
+
+    class Meta:
+        def get_translations(self, form):
+            return BabelTranslations()
+
+    name = StringField(_l("Name, if known"), [optional(), max_length(120)], filters=[_strip])
+    sex = SelectField(
+        _l("Sex"),
+        choices=[SelectChoice(sex.value, label("sex", sex)) for sex in (Sex.UNKNOWN, Sex.MALE, Sex.FEMALE)],
+        default=Sex.UNKNOWN.value,
+        invalid_choice_message=CHOOSE_ONE,
+    )
+    nationality = NationalityField(_l("Nationality"), description=_l("Type to search the list. Leave empty if unknown."))
+    age = IntegerField(
+        _l("Approximate age"),
+        [optional(), NumberRange(0, 120, message=_l("An age between 0 and 120."))],
+        invalid_value_message=_l("Enter the age as a whole number."),
+    )
+    birth_date = DateField(
+        _l("Date of birth, if known"), [optional()], invalid_value_message=_l("Enter a valid date.")
+    )
+    passport_no = StringField(_l("Passport number"), [optional(), max_length(32)], filters=[_passport])
+    permit_type = StringField(
+        _l("Stay permit, if known"),
+        [optional(), max_length(40)],
+        filters=[_strip],
+        description=_l("For example visit visa, KITAS or KITAP."),
+    )
+
+    def validate_birth_date(self, field):
+        if field.data and not datetime(1900, 1, 1).date() <= field.data <= datetime.now(UTC).date():
+            raise ValidationError(_("Enter a date of birth in the past."))
+
+
+class FactsForm(BaseForm):
+    """What was seen, where and when, and who: the part the report and the tip share."""
+
+    client_uuid = HiddenField()
+    category = RadioField(
+        _l("What is it about?"),
+        choices=[SelectChoice(category.value, label("category", category)) for category in Category],
+        invalid_choice_message=CHOOSE_ONE,
+    )
+    urgency = RadioField(
+        _l("How urgent is it?"),
+        choices=[SelectChoice(urgency.value, label("urgency", urgency)) for urgency in Urgency],
+        default=Urgency.NORMAL.value,
+        invalid_choice_message=CHOOSE_ONE,
+        description=_l("Urgent: someone may be in danger, or the people may leave soon."),
+    )
+    observed_at = DateTimeLocalField(
+        _l("When did you see it?"),
+        [required()],
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        tz=_local_zone,
+        default=_now,
+        invalid_value_message=_l("Enter a date and time."),
+    )
+    address = StringField(
+        _l("Where? Address or description of the place"),
+        [required(), length_between(3, 300)],
+        filters=[_strip],
+        description=_l("For example: the homestay behind the jetty, Jalan Pelabuhan."),
+    )
+    rt_rw = StringField(_l("RT/RW"), [optional(), max_length(20)], filters=[_strip], description=_l("For example 003/005."))
+    latitude = FloatField(
+        _l("Latitude"),
+        [optional(), NumberRange(-90, 90, message=_l("Between -90 and 90."))],
+        invalid_value_message=_l("Enter a number."),
+    )
+    longitude = FloatField(
+        _l("Longitude"),
+        [optional(), NumberRange(-180, 180, message=_l("Between -180 and 180."))],
+        invalid_value_message=_l("Enter a number."),
+    )
+    accuracy_m = FloatField(
+        _l("Accuracy in metres"),
+        [optional(), NumberRange(0, 100_000, message=_l("Between 0 and 100000."))],
+        invalid_value_message=_l("Enter a number."),
+    )
+    description = TextAreaField(
+        _l("What did you see?"),
+        [required(), length_between(MIN_DESCRIPTION, 5000)],
+        filters=[_strip],
+        description=_l("Only what you saw or heard yourself: what the people were doing, where they stay, how they arrived, how long they have been here. At least %(min)d characters.", min=MIN_DESCRIPTION),
+    )
+    persons = FieldList(FormField(PersonForm), min_entries=1)
+
+    def ensure_client_uuid(self):
+        """Keep the client's idempotency key if it is one; otherwise make a new one."""
+        try:
+            self.client_uuid.data = str(uuid.UUID(self.client_uuid.data or ""))
+        except ValueError:
+            self.client_uuid.data = str(uuid.uuid4())
+
+    def validate_observed_at(self, field):
+        if field.data and field.data > datetime.now(UTC) + timedelta(minutes=10):
+            raise ValidationError(_("This time is in the future."))
+
+    def validate(self, extra_validators=None):
+        """The fields' own checks, then one across two fields: a position needs both halves."""
+        valid = super().validate(extra_validators)
+        halves = (self.latitude, self.longitude)
+        if any(half.errors for half in halves) or (halves[0].data is None) == (halves[1].data is None):
+            return valid
+        missing = next(half for half in halves if half.data is None)
+        missing.errors = [_("Give both latitude and longitude, or neither.")]
+        return False
+
+    def validate_persons(self, field):
+        if len(field.entries) > MAX_PERSONS:
+            raise ValidationError(_("At most %(max)d persons in one report.", max=MAX_PERSONS))
+
+    def add_person(self):
+        """One more empty person row, up to the limit."""
+        if len(self.persons) < MAX_PERSONS:
+            self.persons.append_entry()
+
+    def remove_person(self, index, formdata):
+        """Drop the row sent with this index; one row always stays. WTForms renumbers the rows it
+        receives from 0, so the sent index is found by its place among the sent ones."""
+        sent = sorted(set(self.persons._extract_indices(self.persons.name, formdata)))
+        if index.isdigit() and int(index) in sent and len(self.persons.entries) > 1:
+            del self.persons.entries[sent.index(int(index))]
+
+
+class ReportForm(FactsForm):
+    """The village official's report; the village is the official's own."""
+
+    reporter_phone = StringField(
+        _l("Your phone number"),
+        [optional(), max_length(32), PHONE],
+        filters=[_strip],
+        description=_l("So the officer can call you back."),
+    )
+
+
+class TipForm(FactsForm):
+    """A resident's tip, without an account."""
+
+    village = SelectField(
+        _l("Village"),
+        coerce=_optional_int,
+        invalid_choice_message=_l("Choose your village from the list."),
+        invalid_value_message=_l("Choose your village from the list."),
+    )
+    anonymous = BooleanField(
+        _l("Send anonymously"),
+        description=_l("Nothing about you is kept: no name, no phone number. The office then cannot call you back."),
+    )
+    reporter_name = StringField(_l("Your name (optional)"), [optional(), max_length(120)], filters=[_strip])
+    reporter_phone = StringField(
+        _l("Your phone number (optional)"), [optional(), max_length(32), PHONE], filters=[_strip]
+    )
+    # Hidden from people by CSS; a bot filling every field gives itself away.
+    homepage = StringField(_l("Leave this field empty"))
+    village_ids = frozenset()  # the active villages, set by the view
+
+    def validate_village(self, field):
+        if field.data not in self.village_ids:
+            raise ValidationError(_("Choose your village from the list."))
+
+
+class ReplyForm(BaseForm):
+    """The reporter's answer to an information request."""
+
+    text = TextAreaField(_l("Your answer"), [required(), length_between(5, 5000)], filters=[_strip])
+    version = HiddenField()
+
+
+class TipStatusForm(BaseForm):
+    """The tracking code and PIN a resident got when sending a tip."""
+
+    code = StringField(_l("Tracking code"), [required(), max_length(20)], description=_l("For example KX7M-3QFA."))
+    pin = StringField(_l("PIN"), [required(), max_length(12)], description=_l("The 6 digits shown with the code."))
+
+
+def field_errors(form, prefix=""):
+    """(field id, field label, message) for every error of the form, person rows included,
+    in page order, for the error summary."""
+    found = []
+    for field in form:
+        if isinstance(field, FieldList):
+            found.extend(("persons-field", "", message) for message in field.errors if isinstance(message, str))
+            for number, entry in enumerate(field.entries, start=1):
+                found.extend(field_errors(entry.form, _("Person %(number)d", number=number) + " · "))
+        elif field.errors and field.type not in ("CSRFTokenField", "HiddenField"):
+            found.extend((field.id, prefix + field.label.text, message) for message in field.errors)
+    return found

@@ -1,0 +1,251 @@
+"""Village officials' reports: the form, the confirmation, the village's list, the detail with its
+timeline, and the answer to an officer's request for more information."""
+
+from flask import Blueprint
+from flask import abort
+from flask import current_app
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+import workflow
+from access import public
+from access import roles
+from blueprints import report_service
+from blueprints._helpers import get_report_or_404
+from blueprints._helpers import render
+from blueprints.report_forms import CATEGORY_HINTS
+from blueprints.report_forms import MAX_PERSONS
+from blueprints.report_forms import PersonForm
+from blueprints.report_forms import ReplyForm
+from blueprints.report_forms import ReportForm
+from blueprints.report_forms import field_errors
+from blueprints.report_forms import nationality_name
+from blueprints.report_forms import nationality_options
+from blueprints.report_service import PhotoIntake
+from domain import CATEGORY_GUIDANCE
+from domain import EventKind
+from domain import Role
+from domain import Source
+from domain import Status
+from extensions import db
+from models import Event
+from models import Report
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+PER_PAGE = 20
+ROW_BUTTONS = ("add_person", "remove_person", "remove_photo")
+CHANGED_MEANWHILE = _l("The office changed this report while you were writing. Read the latest question below, then send your answer again.")
+
+
+def form_context(form, intake, failure=None):
+    """What every template showing the facts form needs."""
+    errors = field_errors(form) + [("photos", _("Photos"), message) for message in intake.errors]
+    return {
+        "form": form,
+        "intake": intake,
+        "errors": errors,
+        "failure": failure,
+        "category_hints": CATEGORY_HINTS,
+        "category_guidance": CATEGORY_GUIDANCE,
+        "countries": nationality_options(),
+        "max_persons": MAX_PERSONS,
+        "max_photos": report_service.MAX_PHOTOS,
+        "photo_max_mb": report_service.photo_limit_mb(),
+    }
+
+
+def change_rows(form):
+    """Without JavaScript, 'add a person' and the remove buttons send the form: apply them."""
+    if "add_person" in request.form:
+        form.add_person()
+    elif "remove_person" in request.form:
+        form.remove_person(request.form["remove_person"], request.form)
+
+
+def submit_facts(form, intake, template, build, done, **context):
+    """Handle a posted report or tip: grow/shrink the form, or validate and save it once."""
+    if any(button in request.form for button in ROW_BUTTONS):
+        change_rows(form)
+        return render_template(template, **form_context(form, intake), **context)
+    if not (form.validate() & intake.valid):
+        return render_template(template, **form_context(form, intake), **context), 422
+    try:
+        report, created = report_service.save_new_report(build, intake)
+    except report_service.SAVE_ERRORS:
+        current_app.logger.exception("report %s could not be saved", form.client_uuid.data)
+        failure = _("The report could not be saved because of a problem on our side. Nothing was saved, and what you entered is still here: please send it again.")
+        return render_template(template, **form_context(form, intake, failure), **context), 500
+    return done(report, created)
+
+
+@bp.route("/new", methods=("GET", "POST"))
+@roles(Role.OFFICIAL)
+def new():
+    """The official's report form: one column, works without JavaScript, saved once per UUID."""
+    village = current_user.village
+    if village is None:
+        abort(403)
+    form = ReportForm()
+    form.ensure_client_uuid()
+    if request.method == "GET":
+        form.reporter_phone.data = current_user.phone
+        return render_template("reports/new.html", fresh=True, village=village, **form_context(form, PhotoIntake()))
+    existing = report_service.report_by_uuid(form.client_uuid.data)
+    if existing is not None and existing.village_id == village.id:
+        return redirect(url_for("reports.sent", report_id=existing.id), 303)
+    intake = PhotoIntake.from_request()
+
+    def build():
+        return report_service.report_from_form(
+            form,
+            village=village,
+            reporter=current_user,
+            source=Source.OFFICIAL,
+            reporter_name=current_user.full_name,
+            reporter_phone=form.reporter_phone.data or "",
+        )
+
+    def done(report, _created):
+        return redirect(url_for("reports.sent", report_id=report.id), 303)
+
+    try:
+        return submit_facts(form, intake, "reports/new.html", build, done, fresh=False, village=village)
+    except BaseException:
+        intake.discard_fresh()
+        raise
+
+
+@bp.route("/person-row")
+@public
+def person_row():
+    """One more empty person row for htmx (the report form and the public tip form)."""
+    index = request.args.get("index", type=int)
+    if index is None or not 0 <= index < 1000:
+        abort(400)
+    person = PersonForm(prefix=f"persons-{index}")
+    return render_template("reports/_person_added.html", person=person, index=index, max_persons=MAX_PERSONS)
+
+
+@bp.route("/<int:report_id>/sent")
+@roles(Role.OFFICIAL)
+def sent(report_id):
+    """The confirmation: the reference code, and what happens next and when."""
+    report = get_report_or_404(report_id)
+    return render_template("reports/sent.html", report=report, due=review_due(report))
+
+
+def review_due(report):
+    """When the first review is due, by the office's working-day rule."""
+    return workflow.review_due(report.created_at, current_app.config["REVIEW_DUE_WORKING_DAYS"])
+
+
+@bp.route("/")
+@roles(Role.OFFICIAL)
+def index():
+    """The village's reports, newest first; those waiting for an answer stand out."""
+    village_filter = Report.village_id == current_user.village_id
+    pagination = db.paginate(
+        select(Report).where(village_filter).order_by(Report.created_at.desc(), Report.id.desc()),
+        page=request.args.get("page", 1, type=int),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
+    waiting = db.session.scalar(
+        select(func.count(Report.id)).where(
+            village_filter, Report.status == Status.NEEDS_INFO, Report.source == Source.OFFICIAL
+        )
+    )
+    return render("reports/index.html", "reports/_list.html", pagination=pagination, waiting=waiting)
+
+
+def answer_needed(report):
+    """Officials answer the office's questions about their own village's official reports."""
+    return report.status == Status.NEEDS_INFO and report.source == Source.OFFICIAL
+
+
+def detail_context(report, reply_form=None, intake=None, failure=None):
+    """The report, its reporter-visible timeline, and the answer form when one is asked for."""
+    events = [event for event in report.events if event.visible_to_reporter]
+    question = next((e for e in reversed(events) if e.kind == EventKind.INFO_REQUEST), None)
+    if answer_needed(report) and reply_form is None:
+        reply_form = ReplyForm(version=report.version, formdata=None)
+    intake = intake or PhotoIntake()
+    return {
+        "report": report,
+        "events": events,
+        "question": question,
+        "reply_form": reply_form if answer_needed(report) else None,
+        "intake": intake,
+        "errors": (field_errors(reply_form) if reply_form else [])
+        + [("photos", _("Photos"), message) for message in intake.errors],
+        "failure": failure,
+        "max_photos": report_service.MAX_PHOTOS,
+        "photo_max_mb": report_service.photo_limit_mb(),
+    }
+
+
+@bp.route("/<int:report_id>")
+@roles(Role.OFFICIAL)
+def detail(report_id):
+    """One report of the village as its reporter may see it: facts, photos, timeline."""
+    report = get_report_or_404(report_id)
+    return render_template("reports/detail.html", **detail_context(report))
+
+
+@bp.route("/<int:report_id>/reply", methods=("POST",))
+@roles(Role.OFFICIAL)
+def reply(report_id):
+    """Answer the office's request for more information (text and photos): back to review."""
+    report = get_report_or_404(report_id)
+    if not answer_needed(report):
+        flash(_("This report is not waiting for an answer any more."), "info")
+        return redirect(url_for("reports.detail", report_id=report.id), 303)
+    form = ReplyForm()
+    intake = PhotoIntake.from_request()
+    try:
+        return _save_reply(report, form, intake)
+    except BaseException:
+        intake.discard_fresh()
+        raise
+
+
+def _save_reply(report, form, intake):
+    if "remove_photo" in request.form:
+        return render_template("reports/detail.html", **detail_context(report, form, intake))
+    if not (form.validate() & intake.valid):
+        return render_template("reports/detail.html", **detail_context(report, form, intake)), 422
+    changed = render_template("reports/detail.html", **detail_context(report, form, intake, CHANGED_MEANWHILE)), 409
+    if form.version.data != str(report.version):
+        return changed
+    try:
+        report_service.save_reply(report, form.text.data, intake, current_user)
+    except StaleDataError:  # an officer's change committed between our read and our write
+        return changed
+    except report_service.SAVE_ERRORS:
+        current_app.logger.exception("reply to report %s could not be saved", report.id)
+        failure = _("Your answer could not be saved because of a problem on our side. Nothing was saved: please send it again.")
+        return render_template("reports/detail.html", **detail_context(report, form, intake, failure)), 500
+    flash(_("Thank you. Your answer was sent and the report is back under review."), "success")
+    return redirect(url_for("reports.detail", report_id=report.id), 303)
+
+
+def photos_by_event(report):
+    """The report's photos grouped by the event they came with (None: sent with the report)."""
+    grouped = {}
+    for photo in report.photos:
+        grouped.setdefault(photo.event_id, []).append(photo)
+    return grouped
+
+
+bp.add_app_template_global(photos_by_event)
+bp.add_app_template_global(nationality_name)

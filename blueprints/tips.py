@@ -1,0 +1,153 @@
+"""Residents' tips without an account: the public form, the confirmation with a tracking code and
+PIN, and the status look-up that shows the status and the messages meant for the reporter."""
+
+import secrets
+from functools import cache
+
+from flask import Blueprint
+from flask import abort
+from flask import current_app
+from flask import flash
+from flask import g
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import session
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.security import check_password_hash
+from wtforms import SelectChoice
+from werkzeug.security import generate_password_hash
+
+import refcodes
+from access import public
+from blueprints import report_service
+from blueprints.report_forms import TipForm
+from blueprints.report_forms import TipStatusForm
+from blueprints.report_service import PhotoIntake
+from blueprints.reports import form_context
+from blueprints.reports import review_due
+from blueprints.reports import submit_facts
+from domain import Source
+from extensions import db
+from extensions import limiter
+from models import Report
+from models import Village
+
+bp = Blueprint("tips", __name__, url_prefix="/tips")
+
+
+def _tip_limit():
+    return current_app.config["TIP_LIMIT"]
+
+
+def _status_limit():
+    return current_app.config["TIP_STATUS_LIMIT"]
+
+
+def _lookup_failed(_response):
+    return g.get("tip_lookup_failed", False)
+
+
+def new_pin():
+    """Six digits to read off a phone screen."""
+    return f"{secrets.randbelow(10**6):06d}"
+
+
+@cache
+def _decoy_hash():
+    """Checked when the code matches no tip, so a wrong code costs as long as a wrong PIN."""
+    return generate_password_hash(secrets.token_hex(8))
+
+
+def active_villages():
+    return db.session.scalars(select(Village).where(Village.active).order_by(Village.name)).all()
+
+
+def tip_by_code(code):
+    """The resident tip with this reference code (as typed), or None."""
+    code = refcodes.normalize(code)
+    if code is None:
+        return None
+    return db.session.scalar(select(Report).where(Report.code == code, Report.source == Source.RESIDENT))
+
+
+@bp.route("/new", methods=("GET", "POST"))
+@public
+@limiter.limit(_tip_limit, methods=["POST"])
+def new():
+    """The public tip form: the same facts as a report, a village, and who you are if you wish."""
+    villages = active_villages()
+    form = TipForm()
+    form.village.choices = [SelectChoice("", _("Choose the village"))] + [SelectChoice(v.id, v.name) for v in villages]
+    form.village_ids = {village.id for village in villages}
+    form.ensure_client_uuid()
+    context = {"fresh": request.method == "GET"}
+    if request.method == "GET":
+        return render_template("tips/new.html", **form_context(form, PhotoIntake()), **context)
+    if form.homepage.data:  # only a bot fills the invisible field: thank it and keep nothing
+        flash(_("Thank you. Your information has been received."), "success")
+        return redirect(url_for("tips.new"), 303)
+    existing = report_service.report_by_uuid(form.client_uuid.data)
+    if existing is not None and existing.source == Source.RESIDENT:
+        return redirect(url_for("tips.sent", code=existing.code), 303)
+    intake = PhotoIntake.from_request()
+    pin = new_pin()
+    pin_hash = generate_password_hash(pin)
+
+    def build():
+        anonymous = form.anonymous.data
+        return report_service.report_from_form(
+            form,
+            village=db.session.get(Village, form.village.data),
+            reporter=None,
+            source=Source.RESIDENT,
+            anonymous=anonymous,
+            reporter_name="" if anonymous else form.reporter_name.data or "",
+            reporter_phone="" if anonymous else form.reporter_phone.data or "",
+            tip_pin_hash=pin_hash,
+        )
+
+    def done(report, created):
+        if created:  # the PIN is shown once, on the next page; only its hash is kept
+            session["tip_pins"] = {**session.get("tip_pins", {}), report.code: pin}
+        return redirect(url_for("tips.sent", code=report.code), 303)
+
+    try:
+        return submit_facts(form, intake, "tips/new.html", build, done, **context)
+    except BaseException:
+        intake.discard_fresh()
+        raise
+
+
+@bp.route("/sent/<code>")
+@public
+def sent(code):
+    """The confirmation: the tracking code, the PIN (once), and what happens next and when."""
+    tip = tip_by_code(code)
+    if tip is None:
+        abort(404)
+    pins = session.get("tip_pins", {})
+    pin = pins.pop(tip.code, None)
+    if pin is not None:
+        session["tip_pins"] = pins
+    return render_template("tips/sent.html", code=tip.code, pin=pin, due=review_due(tip))
+
+
+@bp.route("/status", methods=("GET", "POST"))
+@public
+@limiter.limit(_status_limit, methods=["POST"], deduct_when=_lookup_failed)
+def status():
+    """Look up a tip by code and PIN: its status and the messages meant for the reporter, no more."""
+    form = TipStatusForm()
+    if form.validate_on_submit():
+        tip = tip_by_code(form.code.data)
+        pin_hash = tip.tip_pin_hash if tip is not None and tip.tip_pin_hash else _decoy_hash()
+        if check_password_hash(pin_hash, form.pin.data.strip()) and tip is not None:
+            events = [event for event in tip.events if event.visible_to_reporter]
+            return render_template("tips/status.html", form=form, tip=tip, events=events)
+        g.tip_lookup_failed = True
+        form.pin.errors.append(_("No tip matches this code and PIN. Check both and try again."))
+    http_status = 422 if request.method == "POST" else 200
+    return render_template("tips/status.html", form=form, tip=None, events=[]), http_status
