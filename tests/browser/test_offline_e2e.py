@@ -5,6 +5,7 @@ server saved; (d) guidance read online opens offline; (e) the outbox survives a 
 import pytest
 from playwright.sync_api import expect
 
+from tests import factories
 from tests.browser.conftest import PHONE
 from tests.browser.conftest import log_in
 from tests.browser.offline import FlakyNetwork
@@ -67,36 +68,53 @@ def test_guidance_read_online_opens_offline(offline_context):
     offline_context.set_offline(False)
 
 
-def test_signed_in_pages_and_htmx_fragments_are_not_kept(offline_context):
-    page = offline_context.new_page()
-    page.goto("/")
-    wait_for_worker(page)
-    log_in(page, "petugas")
-    page.goto("/auth/password")
-    page.goto("/guidance/search?q=visa", wait_until="load")
-    page.evaluate("fetch('/guidance/search?q=visa', {headers: {'HX-Request': 'true'}})")
-    kept = page.evaluate(
+def kept_urls(page):
+    """Every page URL in the worker's caches (static files aside)."""
+    return page.evaluate(
         """async () => {
             const urls = [];
             for (const name of await caches.keys()) {
-                if (!name.startsWith('db-static-')) {
-                    for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname + new URL(request.url).search);
+                if (name.startsWith("db-static-")) continue;
+                for (const request of await (await caches.open(name)).keys()) {
+                    const url = new URL(request.url);
+                    urls.push(url.pathname + url.search);
                 }
             }
             return urls;
         }"""
     )
-    assert "/auth/password" not in kept
+
+
+def test_other_peoples_data_and_htmx_fragments_are_never_kept(offline_context, live_app):
+    with live_app.app_context():
+        report_id = factories.make_report().id
+    page = offline_context.new_page()
+    page.goto("/")
+    wait_for_worker(page)
+    log_in(page, "petugas")
+    visited = ["/review/", f"/review/{report_id}", "/auth/password"]
+    for path in visited:
+        assert page.goto(path).status == 200, path
+    page.goto("/guidance/search?q=visa")
+    page.evaluate("() => fetch('/guidance/search?q=visa', {headers: {'HX-Request': 'true'}})")
+    page.goto("/guidance/")  # let the worker finish storing what it may keep
+    kept = kept_urls(page)
+    assert not set(visited) & set(kept)
     assert "/guidance/search?q=visa" in kept  # the full page, read while signed in
-    assert "/" not in kept
-    fragment_kept = page.evaluate(
+    whole_page = page.evaluate(
         """async () => {
-            const cache = await caches.open('db-pages-1');
-            const kept = await cache.match('/guidance/search?q=visa', {ignoreVary: true});
-            return (await kept.text()).includes('<html');
+            const cache = await caches.open("db-pages-1");
+            const kept = await cache.match("/guidance/search?q=visa", {ignoreVary: true});
+            return (await kept.text()).includes("<html");
         }"""
     )
-    assert fragment_kept  # what is kept is the whole page, never the fragment
+    assert whole_page  # what is kept is the whole page, never the fragment
+
+    offline_context.set_offline(True)
+    for path in visited:
+        page.goto(path)
+        assert page.locator("h1").inner_text() == "Tidak ada koneksi", path
+    offline_context.set_offline(False)
 
 
 

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE
 from tests.browser.conftest import log_in
+from tests.browser.conftest import serious_axe_violations
 from tests.browser.offline import badge
 from tests.browser.offline import fill_report
 from tests.browser.offline import outbox_items
@@ -249,3 +250,17 @@ def test_a_form_opened_from_the_phone_gets_the_current_form_token(offline_contex
     assert page.input_value(".lang-switch input[name=csrf_token]") == fresh
     page.click("button[name=lang][value=en]")
     expect(page.locator("html")).to_have_attribute("lang", "en")  # not "form expired"
+
+
+@pytest.mark.parametrize("path", ["/outbox", "/offline"])
+def test_outbox_and_offline_pages_are_accessible(offline_context, path):
+    page = offline_context.new_page()
+    page.goto(path)
+    page.evaluate(
+        """() => window.DesaOutbox.put({uuid: crypto.randomUUID(), url: "/reports/new", title: "Laporan",
+            summary: "Dua orang asing", owner: "desa", fields: [], files: [], state: "login",
+            lastError: "login", createdAt: Date.now()})"""
+    )
+    page.reload()
+    expect(badge(page)).to_be_visible()
+    assert serious_axe_violations(page) == []
