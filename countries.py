@@ -49,15 +49,11 @@ def _codes_by_name(locales):
     return names
 
 
-def parse_nationality(text, locales, extra=None):
-    """The code for what was typed or picked ('Singapura', 'Singapore', 'sg'); None if unknown.
-    `extra` maps more folded names (such as the translated word for stateless) to codes."""
-    folded = _sort_key(" ".join((text or "").split()))
-    if extra and folded in extra:
-        return extra[folded]
-    return _codes_by_name(tuple(locales)).get(folded)
-
-
 def fold(text):
-    """The folded form `parse_nationality` compares, for building `extra`."""
+    """A name folded for comparison: no accents, case or extra spaces."""
     return _sort_key(" ".join((text or "").split()))
+
+
+def parse_nationality(text, locales):
+    """The code for what was typed or picked ('Singapura', 'Singapore', 'sg'); None if unknown."""
+    return _codes_by_name(tuple(locales)).get(fold(text))

@@ -7,20 +7,15 @@ from datetime import datetime
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app
-from flask_babel import get_locale
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField
-from wtforms import DateField
 from wtforms import DateTimeLocalField
 from wtforms import FieldList
 from wtforms import FloatField
-from wtforms import Form
 from wtforms import FormField
 from wtforms import HiddenField
-from wtforms import IntegerField
 from wtforms import RadioField
 from wtforms import SelectChoice
 from wtforms import SelectField
@@ -30,11 +25,11 @@ from wtforms.validators import NumberRange
 from wtforms.validators import Regexp
 from wtforms.validators import ValidationError
 
-import countries
+from blueprints.person_form import CHOOSE_ONE
+from blueprints.person_form import PersonForm
+from blueprints.person_form import strip
 from domain import Category
-from domain import Sex
 from domain import Urgency
-from forms import BabelTranslations
 from forms import BaseForm
 from forms import length_between
 from forms import max_length
@@ -44,7 +39,6 @@ from labels import label
 
 MIN_DESCRIPTION = 20
 MAX_PERSONS = 20
-CHOOSE_ONE = _l("Please choose one of the options.")
 PHONE = Regexp(r"^\+?[0-9 ()-]{6,32}$", message=_l("Enter a phone number: digits, spaces and + only."))
 
 CATEGORY_HINTS = {
@@ -55,15 +49,6 @@ CATEGORY_HINTS = {
     Category.FAMILY: _l("A foreigner married to, or living with, a family in the village."),
     Category.OTHER: _l("Anything else about foreigners that the office should know."),
 }
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def _passport(value):
-    """Passport numbers are compared without spaces and case."""
-    return "".join(value.split()).upper() if isinstance(value, str) else value
 
 
 def _local_zone():
@@ -78,80 +63,6 @@ def _optional_int(value):
 
 def _now():
     return datetime.now(UTC).replace(second=0, microsecond=0)
-
-
-class NationalityField(StringField):
-    """A text input with a list of countries to pick from; it stores the ISO code ('' if unknown)."""
-
-    def process_data(self, value):
-        self.data = value or ""
-
-    def process_formdata(self, valuelist):
-        self.raw_data = valuelist
-        typed = (valuelist[0] if valuelist else "").strip()
-        code = "" if not typed else countries.parse_nationality(
-            typed, current_app.config["LANGUAGES"], extra={countries.fold(_("Stateless")): countries.STATELESS}
-        )
-        self.data = code
-
-    def pre_validate(self, form):
-        if self.data is None:
-            raise ValidationError(_("Choose a country from the list, or leave it empty if unknown."))
-
-    def _value(self):
-        if self.data is None:
-            return self.raw_data[0] if self.raw_data else ""
-        return nationality_name(self.data)
-
-
-def nationality_name(code):
-    """A nationality in the user's language: a country, 'Stateless', or '' when unknown."""
-    if not code:
-        return ""
-    if code == countries.STATELESS:
-        return _("Stateless")
-    return countries.country_name(code, str(get_locale())) or code
-
-
-def nationality_options():
-    """The names offered in the nationality list, in the user's language."""
-    return [_("Stateless"), *(name for _code, name in countries.countries(str(get_locale())))]
-
-
-class PersonForm(Form):
-    """One person seen. A plain Form: the report carries the one CSRF token."""
-
-    class Meta:
-        def get_translations(self, form):
-            return BabelTranslations()
-
-    name = StringField(_l("Name, if known"), [optional(), max_length(120)], filters=[_strip])
-    sex = SelectField(
-        _l("Sex"),
-        choices=[SelectChoice(sex.value, label("sex", sex)) for sex in (Sex.UNKNOWN, Sex.MALE, Sex.FEMALE)],
-        default=Sex.UNKNOWN.value,
-        invalid_choice_message=CHOOSE_ONE,
-    )
-    nationality = NationalityField(_l("Nationality"), description=_l("Type to search the list. Leave empty if unknown."))
-    age = IntegerField(
-        _l("Approximate age"),
-        [optional(), NumberRange(0, 120, message=_l("An age between 0 and 120."))],
-        invalid_value_message=_l("Enter the age as a whole number."),
-    )
-    birth_date = DateField(
-        _l("Date of birth, if known"), [optional()], invalid_value_message=_l("Enter a valid date.")
-    )
-    passport_no = StringField(_l("Passport number"), [optional(), max_length(32)], filters=[_passport])
-    permit_type = StringField(
-        _l("Stay permit, if known"),
-        [optional(), max_length(40)],
-        filters=[_strip],
-        description=_l("For example visit visa, KITAS or KITAP."),
-    )
-
-    def validate_birth_date(self, field):
-        if field.data and not datetime(1900, 1, 1).date() <= field.data <= datetime.now(UTC).date():
-            raise ValidationError(_("Enter a date of birth in the past."))
 
 
 class FactsForm(BaseForm):
@@ -181,10 +92,10 @@ class FactsForm(BaseForm):
     address = StringField(
         _l("Where? Address or description of the place"),
         [required(), length_between(3, 300)],
-        filters=[_strip],
+        filters=[strip],
         description=_l("For example: the homestay behind the jetty, Jalan Pelabuhan."),
     )
-    rt_rw = StringField(_l("RT/RW"), [optional(), max_length(20)], filters=[_strip], description=_l("For example 003/005."))
+    rt_rw = StringField(_l("RT/RW"), [optional(), max_length(20)], filters=[strip], description=_l("For example 003/005."))
     latitude = FloatField(
         _l("Latitude"),
         [optional(), NumberRange(-90, 90, message=_l("Between -90 and 90."))],
@@ -203,7 +114,7 @@ class FactsForm(BaseForm):
     description = TextAreaField(
         _l("What did you see?"),
         [required(), length_between(MIN_DESCRIPTION, 5000)],
-        filters=[_strip],
+        filters=[strip],
         description=_l("Only what you saw or heard yourself: what the people were doing, where they stay, how they arrived, how long they have been here. At least %(min)d characters.", min=MIN_DESCRIPTION),
     )
     persons = FieldList(FormField(PersonForm), min_entries=1)
@@ -252,7 +163,7 @@ class ReportForm(FactsForm):
     reporter_phone = StringField(
         _l("Your phone number"),
         [optional(), max_length(32), PHONE],
-        filters=[_strip],
+        filters=[strip],
         description=_l("So the officer can call you back."),
     )
 
@@ -270,9 +181,9 @@ class TipForm(FactsForm):
         _l("Send anonymously"),
         description=_l("Nothing about you is kept: no name, no phone number. The office then cannot call you back."),
     )
-    reporter_name = StringField(_l("Your name (optional)"), [optional(), max_length(120)], filters=[_strip])
+    reporter_name = StringField(_l("Your name (optional)"), [optional(), max_length(120)], filters=[strip])
     reporter_phone = StringField(
-        _l("Your phone number (optional)"), [optional(), max_length(32), PHONE], filters=[_strip]
+        _l("Your phone number (optional)"), [optional(), max_length(32), PHONE], filters=[strip]
     )
     # Hidden from people by CSS; a bot filling every field gives itself away.
     homepage = StringField(_l("Leave this field empty"))
@@ -286,7 +197,7 @@ class TipForm(FactsForm):
 class ReplyForm(BaseForm):
     """The reporter's answer to an information request."""
 
-    text = TextAreaField(_l("Your answer"), [required(), length_between(5, 5000)], filters=[_strip])
+    text = TextAreaField(_l("Your answer"), [required(), length_between(5, 5000)], filters=[strip])
     version = HiddenField()
 
 

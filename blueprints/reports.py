@@ -20,16 +20,15 @@ import workflow
 from access import public
 from access import roles
 from blueprints import report_service
+from blueprints.person_form import PersonForm
+from blueprints.person_form import nationality_name
+from blueprints.person_form import nationality_options
 from blueprints._helpers import get_report_or_404
 from blueprints._helpers import render
 from blueprints.report_forms import CATEGORY_HINTS
-from blueprints.report_forms import MAX_PERSONS
-from blueprints.report_forms import PersonForm
 from blueprints.report_forms import ReplyForm
 from blueprints.report_forms import ReportForm
 from blueprints.report_forms import field_errors
-from blueprints.report_forms import nationality_name
-from blueprints.report_forms import nationality_options
 from blueprints.report_service import PhotoIntake
 from domain import CATEGORY_GUIDANCE
 from domain import EventKind
@@ -37,7 +36,6 @@ from domain import Role
 from domain import Source
 from domain import Status
 from extensions import db
-from models import Event
 from models import Report
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -58,7 +56,6 @@ def form_context(form, intake, failure=None):
         "category_hints": CATEGORY_HINTS,
         "category_guidance": CATEGORY_GUIDANCE,
         "countries": nationality_options(),
-        "max_persons": MAX_PERSONS,
         "max_photos": report_service.MAX_PHOTOS,
         "photo_max_mb": report_service.photo_limit_mb(),
     }
@@ -109,7 +106,7 @@ def new():
         return report_service.report_from_form(
             form,
             village=village,
-            reporter=current_user,
+            reporter=current_user._get_current_object(),
             source=Source.OFFICIAL,
             reporter_name=current_user.full_name,
             reporter_phone=form.reporter_phone.data or "",
@@ -133,7 +130,7 @@ def person_row():
     if index is None or not 0 <= index < 1000:
         abort(400)
     person = PersonForm(prefix=f"persons-{index}")
-    return render_template("reports/_person_added.html", person=person, index=index, max_persons=MAX_PERSONS)
+    return render_template("reports/_person_added.html", person=person, index=index)
 
 
 @bp.route("/<int:report_id>/sent")
@@ -178,7 +175,9 @@ def detail_context(report, reply_form=None, intake=None, failure=None):
     events = [event for event in report.events if event.visible_to_reporter]
     question = next((e for e in reversed(events) if e.kind == EventKind.INFO_REQUEST), None)
     if answer_needed(report) and reply_form is None:
-        reply_form = ReplyForm(version=report.version, formdata=None)
+        reply_form = ReplyForm(formdata=None)
+    if reply_form is not None:
+        reply_form.version.data = str(report.version)  # the version this page shows
     intake = intake or PhotoIntake()
     return {
         "report": report,
@@ -220,21 +219,22 @@ def reply(report_id):
 
 
 def _save_reply(report, form, intake):
+    def page(status=200, failure=None):
+        return render_template("reports/detail.html", **detail_context(report, form, intake, failure)), status
+
     if "remove_photo" in request.form:
-        return render_template("reports/detail.html", **detail_context(report, form, intake))
+        return page()
     if not (form.validate() & intake.valid):
-        return render_template("reports/detail.html", **detail_context(report, form, intake)), 422
-    changed = render_template("reports/detail.html", **detail_context(report, form, intake, CHANGED_MEANWHILE)), 409
+        return page(422)
     if form.version.data != str(report.version):
-        return changed
+        return page(409, CHANGED_MEANWHILE)
     try:
-        report_service.save_reply(report, form.text.data, intake, current_user)
+        report_service.save_reply(report, form.text.data, intake, current_user._get_current_object())
     except StaleDataError:  # an officer's change committed between our read and our write
-        return changed
+        return page(409, CHANGED_MEANWHILE)
     except report_service.SAVE_ERRORS:
         current_app.logger.exception("reply to report %s could not be saved", report.id)
-        failure = _("Your answer could not be saved because of a problem on our side. Nothing was saved: please send it again.")
-        return render_template("reports/detail.html", **detail_context(report, form, intake, failure)), 500
+        return page(500, _("Your answer could not be saved because of a problem on our side. Nothing was saved: please send it again."))
     flash(_("Thank you. Your answer was sent and the report is back under review."), "success")
     return redirect(url_for("reports.detail", report_id=report.id), 303)
 

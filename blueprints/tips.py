@@ -9,6 +9,7 @@ from flask import abort
 from flask import current_app
 from flask import flash
 from flask import g
+from flask import make_response
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -59,6 +60,13 @@ def new_pin():
 def _decoy_hash():
     """Checked when the code matches no tip, so a wrong code costs as long as a wrong PIN."""
     return generate_password_hash(secrets.token_hex(8))
+
+
+def private(page, status=200):
+    """A page with a PIN or a tip's status: never kept by the browser or a proxy."""
+    response = make_response(page, status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def active_villages():
@@ -132,7 +140,7 @@ def sent(code):
     pin = pins.pop(tip.code, None)
     if pin is not None:
         session["tip_pins"] = pins
-    return render_template("tips/sent.html", code=tip.code, pin=pin, due=review_due(tip))
+    return private(render_template("tips/sent.html", code=tip.code, pin=pin, due=review_due(tip)))
 
 
 @bp.route("/status", methods=("GET", "POST"))
@@ -146,7 +154,7 @@ def status():
         pin_hash = tip.tip_pin_hash if tip is not None and tip.tip_pin_hash else _decoy_hash()
         if check_password_hash(pin_hash, form.pin.data.strip()) and tip is not None:
             events = [event for event in tip.events if event.visible_to_reporter]
-            return render_template("tips/status.html", form=form, tip=tip, events=events)
+            return private(render_template("tips/status.html", form=form, tip=tip, events=events))
         g.tip_lookup_failed = True
         form.pin.errors.append(_("No tip matches this code and PIN. Check both and try again."))
     http_status = 422 if request.method == "POST" else 200

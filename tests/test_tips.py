@@ -70,8 +70,9 @@ def test_a_tip_gets_a_tracking_code_and_a_pin_shown_once(app, client, kasu):
         assert (tip.reporter_name, tip.reporter_phone, tip.anonymous) == ("Ibu Sari", "0813 1111 2222", False)
         assert pin not in tip.tip_pin_hash and check_password_hash(tip.tip_pin_hash, pin)
         assert len(tip.photos) == 1 and tip.events[0].kind == EventKind.CREATED
-    again = page_of(client.get(f"/tips/sent/{code}"))
-    assert again.select_one("#tip-pin") is None  # shown once only
+    again = client.get(f"/tips/sent/{code}")
+    assert page_of(again).select_one("#tip-pin") is None  # shown once only
+    assert again.headers["Cache-Control"] == "no-store"
     text = page_of(client.get(f"/tips/sent/{code}")).select_one("main").get_text(" ")
     assert "3 hari kerja" in text
 
@@ -166,6 +167,7 @@ def test_status_shows_the_status_and_the_reporter_s_messages_nothing_else(app, c
     office_works_on(app, code)
     response = client.post("/tips/status", data={"code": code.lower().replace("-", " "), "pin": pin})
     assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
     page = page_of(response)
     main = page.select_one("main").get_text(" ")
     assert "Dicek lapangan" in main
