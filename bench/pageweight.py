@@ -206,7 +206,8 @@ def main():
     if "report form" in results:
         first, repeat = results["report form"]
         print("\nReport form, first visit, per request:")
-        for url, size in sorted({**first.page, **{f'{u} (worker)': s for u, s in first.worker.items()}}.items()):
+        rows = {**first.page, **{f"{u} (worker)": s for u, s in first.worker.items()}}
+        for url, size in sorted((url, size) for url, size in rows.items() if not url.startswith("data:")):
             print(f"  {kb(size)}  {url.replace(base_url, '')}")
     print("\nFirst contentful paint of the report form, 400 kbit/s, 400 ms round trip:")
     for visit, millis in paints.items():
