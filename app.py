@@ -228,15 +228,17 @@ def _register_cli(app):
     from models import User
     from models import Village
     from seed import seed_demo
+    from seed_reports import seed_demo_reports
 
     @app.cli.command("seed-demo")
     def seed_demo_command():
-        """Load the demo villages and accounts, only into an empty database."""
+        """Load the demo villages, accounts and a few reports, only into an empty database."""
         if db.session.scalar(select(func.count(User.id))):
             click.echo("Database already has accounts; demo data not loaded.")
             return
         seed_demo()
-        click.echo("Demo data loaded: accounts admin, petugas, desa (password demo12345).")
+        seed_demo_reports()
+        click.echo("Demo data loaded: accounts admin, petugas, desa (password demo12345) and a few reports.")
 
     @app.cli.command("create-user")
     @click.argument("username")
