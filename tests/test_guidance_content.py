@@ -14,8 +14,11 @@ from config import BASE_DIR
 
 CONTENT = BASE_DIR / "content" / "guidance"
 LANGUAGES = ("id", "en")
+# The project's shared folder sits beside the checkout, in development and in CI alike.
 FACTS_FILE = Path(
-    os.environ.get("GUIDANCE_FACTS_FILE", "/work/shared/reference/immigration-law-facts.md")
+    os.environ.get(
+        "GUIDANCE_FACTS_FILE", BASE_DIR.parent / "shared" / "reference" / "immigration-law-facts.md"
+    )
 )
 # The topics, each with the article that covers it and words it must explain.
 TOPICS = {
