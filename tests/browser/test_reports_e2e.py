@@ -86,14 +86,19 @@ def test_an_official_reports_from_the_phone_and_finds_it_in_the_village_list(pho
     description = "Dua pria asing menginap seminggu di homestay dan bekerja di kapal ikan (uji e2e)."
     fill_facts(page, description)
 
-    # A second person, added in place by htmx.
+    # A second person, added in place by htmx; a third added and removed again in place.
+    expect(page.locator("#person-0 [data-remove]")).to_be_hidden()  # one person always stays
     page.click("#add-person")
     expect(page.locator("#persons-1-name")).to_be_focused()
     page.fill("#persons-1-name", "Mei Ling")
     page.select_option("#persons-1-sex", "female")
     page.fill("#persons-1-nationality", "Malaysia")
     page.fill("#persons-1-age", "30")
-    assert page.locator("fieldset.person").count() == 2
+    page.click("#add-person")
+    expect(page.locator("#persons-2-name")).to_be_focused()
+    page.locator("#person-2 [data-remove]").click()
+    expect(page.locator("fieldset.person")).to_have_count(2)
+    expect(page.locator("#add-person")).to_be_focused()
 
     # The phone's position, with its accuracy.
     page.click("[data-locate]")
