@@ -130,7 +130,11 @@
     buttons.forEach((button) => (button.disabled = true));
     try {
       const item = capture(form);
+      await outbox.put(item); // written ahead: leaving the page while it sends loses nothing
       const result = navigator.onLine ? await outbox.send(item, config, undefined, false) : {outcome: "offline"};
+      if (result.outcome === "invalid") {
+        await outbox.remove(item.uuid); // the form with its errors is on screen to fix and resend
+      }
       if (result.outcome === "sent" || result.outcome === "invalid") {
         showPage(result.html, result.url);
         return;
@@ -173,6 +177,10 @@
     }
   });
 
+  function announceSent(count) {
+    say(text.sent.replace("{count}", count), "success", {href: config.outboxUrl, text: text.seeAnswers});
+  }
+
   // Send what waits; several triggers may fire together, one flush runs at a time.
   function flush() {
     if (!flushing) {
@@ -180,8 +188,7 @@
         .flush(config)
         .then(async (result) => {
           if (result.sent.length) {
-            const answers = {href: config.outboxUrl, text: text.seeAnswers};
-            say(text.sent.replace("{count}", result.sent.length), "success", answers);
+            announceSent(result.sent.length);
           } else if (result.login && waiting > 0) {
             say(text.logInToSend, "warning");
           }
@@ -202,6 +209,9 @@
   if (navigator.serviceWorker) {
     navigator.serviceWorker.addEventListener("message", (event) => {
       if (event.data && event.data.type === "outbox-changed") {
+        if (event.data.sent > 0) {
+          announceSent(event.data.sent); // sent by the worker (Background Sync)
+        }
         updateBadge();
       }
     });

@@ -3,6 +3,7 @@
 import io
 import os
 import socket
+import time
 import uuid
 
 from PIL import Image
@@ -55,7 +56,8 @@ def outbox_items(page):
 class FlakyNetwork:
     """WSGI middleware for the live server that misbehaves on purpose, once, for one POST path.
 
-    `answer_503` refuses the request before the app sees it (a proxy or an overloaded server);
+    `answer_503` refuses the request before the app sees it (a proxy or an overloaded server),
+    `stall_then_503` does so after three seconds;
     `drop_after_save` lets the app save and answer, then cuts the connection before a byte of
     the answer leaves, as a lost mobile signal would."""
 
@@ -83,7 +85,13 @@ class FlakyNetwork:
         if environ["REQUEST_METHOD"] != "POST":
             return self.inner(environ, start_response)
         how = self.plan.pop(path, None)
-        self.answers.append((path, {"answer_503": 503, "drop_after_save": "dropped"}.get(how, "app")))
+        outcomes = {"answer_503": 503, "stall_then_503": 503, "drop_after_save": "dropped"}
+        self.answers.append((path, outcomes.get(how, "app")))
+        if how == "stall_then_503":  # a very slow link that ends in an error
+            get_input_stream(environ).read()
+            time.sleep(3)
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+            return [b"busy"]
         if how == "answer_503":
             get_input_stream(environ).read()  # the whole upload arrives; the answer is "busy"
             start_response("503 Service Unavailable", [("Content-Type", "text/plain")])

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import PHONE
 from tests.browser.conftest import log_in
 from tests.browser.conftest import serious_axe_violations
+from tests.browser.offline import FlakyNetwork
 from tests.browser.offline import badge
 from tests.browser.offline import fill_report
 from tests.browser.offline import outbox_items
@@ -264,3 +265,21 @@ def test_outbox_and_offline_pages_are_accessible(offline_context, path):
     page.reload()
     expect(badge(page)).to_be_visible()
     assert serious_axe_violations(page) == []
+
+
+def test_leaving_the_page_while_a_report_is_sent_loses_nothing(offline_context, live_app):
+    page = offline_context.new_page()
+    log_in(page, "desa")
+    page.goto("/reports/new")
+    wait_for_worker(page)
+    description = unique_description("pergi")
+    fill_report(page, description)
+    with FlakyNetwork(live_app) as network:
+        network.fail_next("/reports/new", "stall_then_503")
+        send_report(page)
+        page.wait_for_timeout(500)  # the report is on its way, slowly
+        page.goto("/guidance/")  # the user moves on; the next page sends what waits
+        expect(badge(page)).to_be_hidden(timeout=20000)
+        page.wait_for_timeout(3000)  # the stalled first try ends, in an error nobody hears
+    assert network.posts_to("/reports/new") == [503, "app"]
+    assert reports_with(live_app, description) == [1]
