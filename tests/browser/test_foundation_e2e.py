@@ -32,8 +32,8 @@ def test_each_role_at_phone_size(page, username):
 
     page.click("button[name=lang][value=id]")  # leave the profile as the next test expects
     page.wait_for_function("document.documentElement.lang === 'id'")
-    page.click(".logout-form button")
-    page.wait_for_url("**/")
+    with page.expect_navigation():
+        page.click(".logout-form button")
     assert "Masuk" in page.locator(".site-header").inner_text()
 
 
