@@ -103,9 +103,19 @@ class PhotoIntake:
     def from_request(cls, limit=MAX_PHOTOS):
         """Read the kept tokens, drop the one the user removed, and take in new uploads."""
         intake = cls(limit)
-        intake._keep(request.form.getlist("kept_photo"), request.form.get("remove_photo"))
-        intake._receive([f for f in request.files.getlist("photos") if f and f.filename])
+        with intake:
+            intake._keep(request.form.getlist("kept_photo"), request.form.get("remove_photo"))
+            intake._receive([f for f in request.files.getlist("photos") if f and f.filename])
         return intake
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, error_type, _error, _traceback):
+        """An unexpected error while this intake is in use: delete what this request wrote."""
+        if error_type is not None:
+            for photo in self.fresh:
+                photos.remove(pending_dir(), photos.file_names(photo))
 
     @property
     def valid(self):
@@ -161,11 +171,6 @@ class PhotoIntake:
         for _token, photo in self.pending:
             photos.remove(pending_dir(), photos.file_names(photo))
         self.pending = []
-
-    def discard_fresh(self):
-        """An unexpected error: delete what this request wrote, so nothing is left behind."""
-        for photo in self.fresh:
-            photos.remove(pending_dir(), photos.file_names(photo))
 
 
 def report_by_uuid(client_uuid):

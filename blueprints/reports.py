@@ -100,8 +100,6 @@ def new():
     existing = report_service.report_by_uuid(form.client_uuid.data)
     if existing is not None and existing.village_id == village.id:
         return redirect(url_for("reports.sent", report_id=existing.id), 303)
-    intake = PhotoIntake.from_request()
-
     def build():
         return report_service.report_from_form(
             form,
@@ -115,11 +113,8 @@ def new():
     def done(report, _created):
         return redirect(url_for("reports.sent", report_id=report.id), 303)
 
-    try:
+    with PhotoIntake.from_request() as intake:
         return submit_facts(form, intake, "reports/new.html", build, done, fresh=False, village=village)
-    except BaseException:
-        intake.discard_fresh()
-        raise
 
 
 @bp.route("/person-row")
@@ -209,13 +204,8 @@ def reply(report_id):
     if not answer_needed(report):
         flash(_("This report is not waiting for an answer any more."), "info")
         return redirect(url_for("reports.detail", report_id=report.id), 303)
-    form = ReplyForm()
-    intake = PhotoIntake.from_request()
-    try:
-        return _save_reply(report, form, intake)
-    except BaseException:
-        intake.discard_fresh()
-        raise
+    with PhotoIntake.from_request() as intake:
+        return _save_reply(report, ReplyForm(), intake)
 
 
 def _save_reply(report, form, intake):

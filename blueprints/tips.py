@@ -62,9 +62,9 @@ def _decoy_hash():
     return generate_password_hash(secrets.token_hex(8))
 
 
-def private(page, status=200):
+def private(page):
     """A page with a PIN or a tip's status: never kept by the browser or a proxy."""
-    response = make_response(page, status)
+    response = make_response(page)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -100,9 +100,11 @@ def new():
     existing = report_service.report_by_uuid(form.client_uuid.data)
     if existing is not None and existing.source == Source.RESIDENT:
         return redirect(url_for("tips.sent", code=existing.code), 303)
-    intake = PhotoIntake.from_request()
     pin = new_pin()
-    pin_hash = generate_password_hash(pin)
+
+    @cache
+    def pin_hash():
+        return generate_password_hash(pin)  # scrypt is slow on purpose: only for a tip that is saved
 
     def build():
         anonymous = form.anonymous.data
@@ -114,7 +116,7 @@ def new():
             anonymous=anonymous,
             reporter_name="" if anonymous else form.reporter_name.data or "",
             reporter_phone="" if anonymous else form.reporter_phone.data or "",
-            tip_pin_hash=pin_hash,
+            tip_pin_hash=pin_hash(),
         )
 
     def done(report, created):
@@ -122,11 +124,8 @@ def new():
             session["tip_pins"] = {**session.get("tip_pins", {}), report.code: pin}
         return redirect(url_for("tips.sent", code=report.code), 303)
 
-    try:
+    with PhotoIntake.from_request() as intake:
         return submit_facts(form, intake, "tips/new.html", build, done, **context)
-    except BaseException:
-        intake.discard_fresh()
-        raise
 
 
 @bp.route("/sent/<code>")
