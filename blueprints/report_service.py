@@ -242,7 +242,7 @@ def save_new_report(build, intake):
             if attempt == CODE_ATTEMPTS - 1 or not code_taken(code):
                 raise
             continue  # the reference code was taken a moment ago: draw another
-        except SAVE_ERRORS:
+        except BaseException:  # whatever failed, no row and no moved file stays behind
             db.session.rollback()
             intake.undo()
             raise
@@ -259,7 +259,7 @@ def save_reply(report, text, intake, actor):
         db.session.flush()
         intake.attach(report, event_id=event.id)
         db.session.commit()
-    except SAVE_ERRORS:
+    except BaseException:
         db.session.rollback()
         intake.undo()
         raise
