@@ -125,10 +125,12 @@ def test_an_official_reports_from_the_phone_and_finds_it_in_the_village_list(pho
     print(f"\n12 MP photo: {len(phone_photo)} bytes chosen, {shrunk} bytes after the phone shrank it, "
           f"{upload} bytes of request body received by the server")
 
+    assert serious_axe_violations(page) == []
     page.click("a.button >> text=Laporan desa")
     row = page.locator("li.report-row", has_text=code)
     expect(row).to_be_visible()
     expect(row.locator(".chip").first).to_have_text(re.compile("Terkirim"))
+    assert serious_axe_violations(page) == []
 
     with live_app.app_context():
         report = db.session.scalar(select(Report).where(Report.code == code))
@@ -143,6 +145,8 @@ def test_an_official_reports_from_the_phone_and_finds_it_in_the_village_list(pho
     thumb = page.locator(".photo-list img").first
     expect(thumb).to_be_visible()
     assert page.evaluate("(img) => img.naturalWidth", thumb.element_handle()) > 0
+    assert serious_axe_violations(page) == []
+    assert fits_the_screen(page)
 
 
 def test_the_report_form_with_errors_stays_accessible(phone):
