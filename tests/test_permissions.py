@@ -10,7 +10,10 @@ from domain import Role
 IDENTITIES = [None, "desa", "petugas", "admin"]
 ROLE_OF = {"desa": Role.OFFICIAL, "petugas": Role.OFFICER, "admin": Role.ADMIN}
 # Values for URL variables, so each route can be requested; blueprints add theirs here.
-SAMPLE_ARGS = {"filename": "css/app.css", "slug": "faq", "code": "ABCD2345", "lang": "en"}
+SAMPLE_ARGS = {
+    "filename": "css/app.css", "slug": "faq", "code": "ABCD2345", "lang": "en",
+    "token": "not-a-signed-token",  # photo_files.pending: a forged token is a 404
+}
 
 
 def sample_url(app, rule):
