@@ -7,6 +7,7 @@ from flask import g
 from flask import redirect
 from flask import render_template
 from flask import request
+from flask import session
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -74,6 +75,8 @@ def login():
     if form.validate_on_submit():
         user = User.by_username(form.username.data)
         if user is not None and user.active and user.check_password(form.password.data):
+            # Officials may be offline for days; the session must outlive closing the browser.
+            session.permanent = True
             login_user(user)
             flash(_("Welcome, %(name)s.", name=user.full_name), "success")
             return redirect(target, 303)

@@ -192,3 +192,9 @@ def test_rate_limit_state_can_live_in_redis(redis_limits, auth):
     for _attempt in range(2):
         auth.login(username, "wrong")
     assert auth.login(username, "wrong").status_code == 429
+
+
+def test_login_session_outlives_the_browser(auth):
+    response = auth.login()
+    cookie = response.headers["Set-Cookie"]
+    assert "Expires=" in cookie  # a persistent cookie, kept for PERMANENT_SESSION_LIFETIME
