@@ -14,6 +14,13 @@
       if (uuid && form.hasAttribute("data-fresh") && window.crypto && crypto.randomUUID) {
         uuid.value = crypto.randomUUID();
       }
+      // A form kept on the phone still shows the time it was kept: "now" means now.
+      const seen = form.elements.observed_at;
+      if (seen && form.hasAttribute("data-fresh")) {
+        const now = new Date();
+        now.setMinutes(now.getMinutes() - now.getTimezoneOffset());
+        seen.value = now.toISOString().slice(0, 16);
+      }
     }
     if ("geolocation" in navigator) {
       root.querySelectorAll("[data-locate]").forEach((button) => (button.hidden = false));

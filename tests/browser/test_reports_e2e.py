@@ -215,3 +215,14 @@ def test_the_report_form_works_without_javascript(browser, live_server, live_app
         assert len(report.persons) == 2 and len(report.photos) == 1
         db.session.remove()
     context.close()
+
+
+def test_a_kept_form_says_when_it_is_opened_not_when_it_was_kept(browser, live_server):
+    """The phone's clock decides 'when did you see it?' on a fresh form, not the page's copy."""
+    context = browser.new_context(base_url=live_server, viewport=PHONE, timezone_id="Asia/Jakarta")
+    page = context.new_page()
+    page.clock.install(time="2026-11-20T10:05:00+07:00")
+    log_in(page, "desa")
+    page.goto("/reports/new")
+    assert page.input_value("#observed_at") == "2026-11-20T10:05"
+    context.close()
