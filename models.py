@@ -106,7 +106,7 @@ class Report(db.Model):
     # More indexes for the review queue follow the class (they need its columns).
     __table_args__ = (
         Index("ix_reports_village_created", "village_id", "created_at"),
-        Index("ix_reports_village_status", "village_id", "status"),
+        Index("ix_reports_village_updated", "village_id", "updated_at"),
         Index("ix_reports_created", "created_at"),
         Index("ix_reports_updated", "updated_at"),
     )
@@ -161,17 +161,17 @@ class Report(db.Model):
 
 
 # The review queue's default order, urgent first then longest waiting, with column directions
-# matching its ORDER BY ('urgent' sorts after 'normal', so urgency DESC puts it first): one index
-# per status tab, and a partial one for all open reports (see queue_query.py).
+# matching its ORDER BY ('urgent' sorts after 'normal', so urgency DESC puts it first). Officers'
+# queues are read village by village (queue_query.py), admins' across all villages: for each, one
+# index per status tab and a partial one for the open reports, which also covers the counts.
+OPEN_REPORT = text("status != 'closed'")
 Index("ix_reports_status_urgency_created", Report.status, Report.urgency.desc(), Report.created_at)
-Index(
-    "ix_reports_open_urgency_created",
-    Report.urgency.desc(),
-    Report.created_at,
-    Report.village_id,
-    sqlite_where=text("status != 'closed'"),
-    postgresql_where=text("status != 'closed'"),
-)
+Index("ix_reports_village_status_urgency_created", Report.village_id, Report.status,
+      Report.urgency.desc(), Report.created_at)
+Index("ix_reports_open_urgency_created", Report.urgency.desc(), Report.created_at,
+      Report.village_id, Report.status, sqlite_where=OPEN_REPORT, postgresql_where=OPEN_REPORT)
+Index("ix_reports_village_open", Report.village_id, Report.urgency.desc(), Report.created_at,
+      Report.status, sqlite_where=OPEN_REPORT, postgresql_where=OPEN_REPORT)
 
 
 class Person(db.Model):

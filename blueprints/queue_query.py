@@ -21,8 +21,7 @@ from sqlalchemy import func
 from sqlalchemy import literal_column
 from sqlalchemy import or_
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
-from sqlalchemy.orm import selectinload
+from sqlalchemy import union_all
 
 import matching
 import refcodes
@@ -34,6 +33,8 @@ from domain import Urgency
 from extensions import db
 from models import Person
 from models import Report
+from models import User
+from models import Village
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 OPEN = "open"  # the default tab: every status but closed
@@ -163,10 +164,10 @@ def _search_condition(text):
     return and_(*terms)
 
 
-def _conditions(user, filters, for_counts=False):
+def _conditions(user, filters, for_counts=False, villages=True):
     """The WHERE terms for `filters` over the reports `user` may see; the counts per status
-    leave out the tab and the search."""
-    conditions = [visible_reports(user)]
+    leave out the tab and the search; the page of rows applies the villages by itself."""
+    conditions = [visible_reports(user)] if villages else []
     if not for_counts and filters.status == OPEN:
         conditions.append(IS_OPEN)
     elif not for_counts and filters.status != ALL:
@@ -174,7 +175,7 @@ def _conditions(user, filters, for_counts=False):
     for name in ("category", "urgency", "source"):
         if getattr(filters, name):
             conditions.append(getattr(Report, name) == getattr(filters, name))
-    if filters.village:
+    if filters.village and villages:
         conditions.append(Report.village_id == filters.village)
     if filters.assignee == "me":
         conditions.append(Report.assignee_id == user.id)
@@ -190,22 +191,80 @@ def _conditions(user, filters, for_counts=False):
     return conditions
 
 
+# What a row of the queue shows: read as plain rows, not ORM objects, which would cost more
+# than the query itself on every page.
+ROW_COLUMNS = (
+    Report.id, Report.code, Report.status, Report.urgency, Report.category, Report.source,
+    Report.outcome, Report.created_at, Village.name.label("village_name"),
+    User.full_name.label("assignee_name"),
+)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One report as the queue lists it."""
+
+    id: int
+    code: str
+    status: str
+    urgency: str
+    category: str
+    source: str
+    outcome: str | None
+    created_at: datetime
+    village_name: str
+    assignee_name: str | None
+    person_names: tuple = ()
+
+
 def queue_page(user, filters):
-    """One page of reports, and whether another page follows; always two statements."""
+    """One page of reports, and whether another page follows: two statements, however many rows.
+
+    An officer's reports are read village by village, each village's first rows straight from an
+    index in the page's order, then merged: a village's reports lie together in those indexes,
+    while across several villages the database would have to choose between reading in order and
+    skipping other villages' rows, or fetching all of the officer's reports and sorting them."""
+    order = ORDERS[filters.sort]
+    conditions = _conditions(user, filters, villages=False)
+    village_ids = [filters.village] if filters.village else user.visible_village_ids()
+    if village_ids == []:
+        return [], False
+    statement = select(*ROW_COLUMNS).where(*conditions)
+    if village_ids is not None:
+        rows_needed = filters.page * filters.per_page + 1
+        arms = [
+            select(Report.id).where(Report.village_id == village_id, *conditions)
+            .order_by(*order).limit(rows_needed).subquery()
+            for village_id in village_ids
+        ]
+        ids = union_all(*[select(arm.c.id) for arm in arms]).subquery("page_ids")
+        statement = select(*ROW_COLUMNS).join(ids, ids.c.id == Report.id)
     statement = (
-        select(Report)
-        .where(*_conditions(user, filters))
-        .order_by(*ORDERS[filters.sort])
+        statement
+        .join(Village, Village.id == Report.village_id)
+        .outerjoin(User, User.id == Report.assignee_id)
+        .order_by(*order)
         .limit(filters.per_page + 1)
         .offset((filters.page - 1) * filters.per_page)
-        .options(
-            joinedload(Report.village),
-            joinedload(Report.assignee),
-            selectinload(Report.persons),
-        )
     )
-    reports = list(db.session.scalars(statement).unique())
-    return reports[: filters.per_page], len(reports) > filters.per_page
+    rows = db.session.execute(statement).all()
+    names = _person_names([row.id for row in rows[: filters.per_page]])
+    reports = [QueueRow(*row, person_names=tuple(names.get(row.id, ()))) for row in rows]
+    return reports[: filters.per_page], len(rows) > filters.per_page
+
+
+def _person_names(report_ids):
+    """{report id: [names of its persons]}, in one statement."""
+    names = {}
+    if report_ids:
+        found = db.session.execute(
+            select(Person.report_id, Person.name)
+            .where(Person.report_id.in_(report_ids))
+            .order_by(Person.report_id, Person.id)
+        )
+        for report_id, name in found:
+            names.setdefault(report_id, []).append(name)
+    return names
 
 
 class CountsCache:

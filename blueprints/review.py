@@ -2,9 +2,7 @@
 
 from datetime import UTC
 from datetime import datetime
-from datetime import timedelta
 
-from babel.units import format_unit
 from flask import Blueprint
 from flask import current_app
 from flask import make_response
@@ -25,6 +23,10 @@ from blueprints._helpers import is_partial
 from blueprints._helpers import render
 from blueprints.related import duplicates_of
 from blueprints.related import related_reports
+from blueprints.review_display import duration
+from blueprints.review_display import queue_rows
+from blueprints.review_display import tab_labels
+from blueprints.review_display import waiting_state
 from blueprints.review_forms import blank_forms
 from domain import Category
 from domain import Outcome
@@ -33,11 +35,15 @@ from domain import Source
 from domain import Status
 from domain import Urgency
 from extensions import db
+from labels import label
 from models import Event
 from models import Report
 from models import Village
 
 bp = Blueprint("review", __name__, url_prefix="/review")
+# Macros imported without `with context` see globals only; importing with context builds a new
+# module on every render, which costs milliseconds on every queue page.
+bp.add_app_template_global(label, "label")
 office = roles(Role.OFFICER, Role.ADMIN)
 
 DETAIL_OPTIONS = (
@@ -51,39 +57,16 @@ DETAIL_OPTIONS = (
 )
 
 
-def waiting_state(report, now):
-    """How long the report has waited for the office, and whether its first review is late."""
-    created = queue_query.as_utc(report.created_at)
-    days = current_app.config["REVIEW_DUE_WORKING_DAYS"]
-    local_created = created.astimezone(queue_query.JAKARTA)
-    local_now = now.astimezone(queue_query.JAKARTA)
-    return {
-        "waited": workflow.waited(created, now),
-        "due": workflow.review_due(local_created, days),
-        "overdue": workflow.is_overdue(report.status, local_created, local_now, days),
-    }
-
-
 @bp.context_processor
 def review_helpers():
+    """Helpers for the review templates."""
     now = datetime.now(UTC)
     return {
         "waiting": lambda report: waiting_state(report, now),
+        "duration": duration,
         "country": lambda code: get_locale().territories.get(code, code),
         "photo_urls": photo_urls,
-        "duration": duration,
     }
-
-
-def duration(delta):
-    """A waiting time in whole days, hours or minutes ('8 days', not Babel's '1 week')."""
-    if delta >= timedelta(days=1):
-        amount, unit = delta.days, "duration-day"
-    elif delta >= timedelta(hours=1):
-        amount, unit = delta.seconds // 3600, "duration-hour"
-    else:
-        amount, unit = delta.seconds // 60, "duration-minute"
-    return format_unit(amount, unit, length="long", locale=get_locale())
 
 
 def photo_urls(photo):
@@ -110,10 +93,10 @@ def queue():
     context = {
         "filters": filters,
         "errors": errors,
-        "reports": reports,
+        "rows": queue_rows(reports, datetime.now(UTC)),
         "has_next": has_next,
         "counts": queue_query.status_counts(current_user, filters),
-        "tabs": queue_query.TABS,
+        "tabs": tab_labels(),
         "choices": _filter_choices(),
     }
     response = make_response(render("review/queue.html", "review/_results.html", **context))

@@ -1,0 +1,165 @@
+"""Fill a fresh database (built by the migrations) with an office's five years of reports:
+30 villages of uneven size, ~100,000 reports, their persons and events. Bulk inserts through
+SQLAlchemy Core, so 100,000 reports take seconds. Used by bench/queue_bench.py."""
+
+import random
+import uuid
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy import text
+
+import matching
+import refcodes
+from domain import Category
+from domain import EventKind
+from domain import Outcome
+from domain import Role
+from domain import Source
+from domain import Status
+from extensions import db
+from models import Event
+from models import Person
+from models import Report
+from models import User
+from models import Village
+from seed import demo_password_hash
+from seed import seed_demo
+
+YEARS = 5
+RECENT_DAYS = 60
+CHUNK = 5000
+FIRST = ["Wei", "Ming", "Ahmad", "Siti", "John", "Maria", "Hiroshi", "Anan", "Nguyen", "Li",
+         "Ravi", "Priya", "Tom", "Anna", "Kim", "Jose", "Omar", "Fatima", "Chen", "Mei"]
+LAST = ["Tan", "Lim", "Wong", "Abdullah", "Smith", "Garcia", "Sato", "Srisuk", "Tran", "Zhang",
+        "Kumar", "Patel", "Brown", "Muller", "Park", "Santos", "Hassan", "Rahman", "Lee", "Ng"]
+NATIONALITIES = ["SG", "MY", "CN", "IN", "PH", "TH", "VN", "AU", "US", "GB", "JP", "KR"]
+WORDS = ["guests", "homestay", "boat", "jetty", "fishing", "workers", "construction", "shop",
+         "night", "kelong", "ferry", "passport", "market", "school", "mosque", "wedding"]
+# Status of a report in the last two months; older ones are almost all closed.
+RECENT_STATUS = ([Status.NEW] * 15 + [Status.IN_REVIEW] * 20 + [Status.NEEDS_INFO] * 10
+                 + [Status.FIELD_CHECK] * 10 + [Status.FORWARDED] * 10 + [Status.CLOSED] * 35)
+OUTCOMES = [outcome for outcome in Outcome if outcome != Outcome.DUPLICATE]
+CATEGORIES = [Category.LODGING] * 40 + [Category.WORKING] * 25 + [Category.SEA_ARRIVAL] * 10 + [
+    Category.SUSPICIOUS] * 10 + [Category.FAMILY] * 10 + [Category.OTHER] * 5
+
+
+def _villages_and_officers(rng):
+    """The demo villages and accounts plus 24 more villages, each with an officer."""
+    seed_demo()
+    extra = [Village(name=f"Desa {n:02d}", kecamatan="Bench", kabupaten="Kota Batam",
+                     province="Kepulauan Riau") for n in range(24)]
+    db.session.add_all(extra)
+    db.session.flush()
+    for number, village in enumerate(extra):
+        officer = User(username=f"officer{number:02d}", full_name=f"Petugas {number:02d}",
+                       role=Role.OFFICER, villages=[village], password_hash=demo_password_hash())
+        db.session.add(officer)
+    db.session.commit()
+    villages = list(db.session.scalars(select(Village).order_by(Village.id)))
+    officers = {v.id: [o.id for o in v.officers] for v in villages}
+    # Uneven sizes: a few busy harbour villages, many quiet ones.
+    weights = [rng.paretovariate(1.5) for _village in villages]
+    return villages, officers, weights
+
+
+def _status(rng, created, now):
+    if now - created < timedelta(days=RECENT_DAYS):
+        return rng.choice(RECENT_STATUS)
+    return Status.FORWARDED if rng.random() < 0.005 else Status.CLOSED
+
+
+def seed_reports(total=100_000, seed=4):
+    """Insert `total` reports with persons and events; returns a few facts for the benchmark."""
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    villages, officers, weights = _villages_and_officers(rng)
+    reporters = {v.id: None for v in villages}
+    for user in db.session.scalars(select(User).where(User.role == Role.OFFICIAL)):
+        reporters[user.village_id] = user.id
+    codes = set()
+    report_rows, person_rows, event_rows = [], [], []
+    # Ids grow with time, as they do in a real office; a big page cache keeps the inserts quick.
+    db.session.execute(text("PRAGMA cache_size = -262144"))
+    moments = sorted(now - timedelta(seconds=rng.uniform(0, YEARS * 365 * 86400))
+                     for _report in range(total))
+    for report_id, created in enumerate(moments, start=1):
+        village = rng.choices(villages, weights)[0]
+        status = _status(rng, created, now)
+        code = refcodes.new_code()
+        while code in codes:
+            code = refcodes.new_code()
+        codes.add(code)
+        official = rng.random() < 0.7
+        assignee = rng.choice(officers[village.id]) if officers[village.id] and (
+            status != Status.NEW or rng.random() < 0.2) else None
+        updated = created + timedelta(hours=rng.uniform(1, 24 * 20)) if status != Status.NEW \
+            else created
+        report_rows.append({
+            "id": report_id, "code": code, "client_uuid": str(uuid.UUID(int=rng.getrandbits(128))),
+            "village_id": village.id, "reporter_id": reporters[village.id] if official else None,
+            "source": Source.OFFICIAL if official else Source.RESIDENT,
+            "reporter_name": "" if official else "Warga", "reporter_phone": "",
+            "anonymous": not official and rng.random() < 0.3, "category": rng.choice(CATEGORIES),
+            "urgency": "urgent" if rng.random() < 0.06 else "normal", "observed_at": created,
+            "address": f"Jl. {rng.choice(WORDS).title()} {rng.randint(1, 99)}", "rt_rw": "",
+            "latitude": 1.15 + rng.random() / 10, "longitude": 103.85 + rng.random() / 10,
+            "accuracy_m": 20.0, "description": " ".join(rng.choices(WORDS, k=12)),
+            "status": status, "outcome": rng.choice(OUTCOMES)
+            if status == Status.CLOSED else None,
+            "assignee_id": assignee, "version": 1 if status == Status.NEW else 3,
+            "created_at": created, "updated_at": min(updated, now),
+            "first_reviewed_at": None if status == Status.NEW else created + timedelta(days=1),
+        })
+        for _person in range(rng.choice([1, 1, 1, 2, 2, 3])):
+            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+            person_rows.append({
+                "report_id": report_id, "name": name, "name_key": matching.name_key(name),
+                "sex": rng.choice(["male", "female"]), "nationality": rng.choice(NATIONALITIES),
+                "passport_no": f"{rng.choice('ABEKN')}{rng.randint(1_000_000, 9_999_999)}",
+                "permit_type": "",
+            })
+        event_rows.append({
+            "report_id": report_id, "actor_id": report_rows[-1]["reporter_id"],
+            "created_at": created, "kind": EventKind.CREATED, "from_status": None,
+            "to_status": Status.NEW, "text": "", "visible_to_reporter": True})
+        if status != Status.NEW:
+            steps = [(Status.NEW, Status.IN_REVIEW), (Status.IN_REVIEW, status)]
+            for step, (before, after) in enumerate(steps):
+                if before != after:
+                    event_rows.append({
+                        "report_id": report_id, "actor_id": assignee,
+                        "created_at": created + timedelta(days=1 + step), "kind": EventKind.STATUS,
+                        "from_status": before, "to_status": after, "text": "",
+                        "visible_to_reporter": True})
+        if len(report_rows) >= CHUNK:
+            _flush(report_rows, person_rows, event_rows)
+    _flush(report_rows, person_rows, event_rows)
+    db.session.commit()
+    return {"villages": len(villages)}
+
+
+def _flush(report_rows, person_rows, event_rows):
+    """Insert and forget what has been built so far (reports first: the others point to them).
+    Straight to the driver's executemany: SQLAlchemy's per-row parameter handling would take
+    most of the time. Datetimes are written the way SQLAlchemy writes them on SQLite."""
+    connection = db.session.connection()
+    for table, rows in ((Report.__table__, report_rows), (Person.__table__, person_rows),
+                        (Event.__table__, event_rows)):
+        if not rows:
+            continue
+        columns = list(rows[0])
+        sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
+               f"VALUES ({', '.join('?' for _column in columns)})")
+        connection.exec_driver_sql(sql, [tuple(_stored(row[c]) for c in columns) for row in rows])
+        rows.clear()
+
+
+def _stored(value):
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return str(value) if isinstance(value, StrEnum) else value
+

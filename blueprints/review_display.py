@@ -1,0 +1,108 @@
+"""How the review pages show reports: waiting times, overdue first reviews, and the queue's rows
+with every label and time worked out once per page. The queue is the busiest page of the app:
+a translation looked up per row and per label costs more than its database queries."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache
+
+from flask import current_app
+from flask import url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+import workflow
+from blueprints.queue_query import ALL
+from blueprints.queue_query import JAKARTA
+from blueprints.queue_query import OPEN
+from blueprints.queue_query import as_utc
+from domain import Status
+from labels import label
+
+
+def waiting_state(report, now):
+    """How long the report has waited for the office, and whether its first review is late
+    (only a report still waiting for its first review can be: see workflow.is_overdue)."""
+    created = as_utc(report.created_at)
+    state = {"waited": workflow.waited(created, now), "due": None, "overdue": False}
+    if report.status == Status.NEW:
+        days = current_app.config["REVIEW_DUE_WORKING_DAYS"]
+        local_created = created.astimezone(JAKARTA)
+        state["due"] = workflow.review_due(local_created, days)
+        state["overdue"] = workflow.is_overdue(report.status, local_created,
+                                               now.astimezone(JAKARTA), days)
+    return state
+
+
+def duration(delta):
+    """A waiting time in whole days, hours or minutes ('8 days', where Babel would say '1 week')."""
+    if delta >= timedelta(days=1):
+        return ngettext("%(num)s day", "%(num)s days", delta.days)
+    if delta >= timedelta(hours=1):
+        return ngettext("%(num)s hour", "%(num)s hours", delta.seconds // 3600)
+    return ngettext("%(num)s minute", "%(num)s minutes", delta.seconds // 60)
+
+
+def tab_labels():
+    """The queue's tabs: open reports, each status, all."""
+    return {OPEN: _("Open"), ALL: _("All")} | {status: str(label("status", status))
+                                               for status in Status}
+
+
+@dataclass(frozen=True)
+class RowView:
+    """A queue row as the template prints it."""
+
+    report: object
+    url: str
+    category: str
+    status: str
+    urgent: bool
+    overdue: bool
+    place: str
+    persons: str
+    waiting: str
+    due: str
+    outcome: str
+    assignee: str
+
+
+def queue_rows(reports, now):
+    """The rows of a queue page: each label translated once per page, not once per row."""
+    labels = cache(lambda kind, value: str(label(kind, value)))
+    durations = cache(duration)
+    waiting_for, due_on = _("Waiting for %(time)s"), _("first review was due %(date)s")
+    more, nobody, unknown = _("and %(count)s more"), _("Not assigned"), _("name unknown")
+    rows = []
+    for report in reports:
+        state = waiting_state(report, now)
+        is_open = report.status != Status.CLOSED
+        names = report.person_names
+        persons = (names[0] or unknown) if names else ""
+        if len(names) > 1:
+            persons += " " + more % {"count": len(names) - 1}
+        rows.append(RowView(
+            report=report,
+            url=url_for("review.detail", report_id=report.id),
+            category=labels("category", report.category),
+            status=labels("status", report.status),
+            urgent=report.urgency == "urgent",
+            overdue=is_open and state["overdue"],
+            place=f"{report.village_name} · {labels('source', report.source)}",
+            persons=persons,
+            waiting=waiting_for % {"time": durations(_whole(state["waited"]))} if is_open else "",
+            due=due_on % {"date": format_date(state["due"], "medium")} if state["overdue"] else "",
+            outcome=labels("outcome", report.outcome) if not is_open else "",
+            assignee=report.assignee_name or nobody,
+        ))
+    return rows
+
+
+def _whole(delta):
+    """The waiting time rounded down to what `duration` shows, so equal texts share a lookup."""
+    if delta >= timedelta(days=1):
+        return timedelta(days=delta.days)
+    if delta >= timedelta(hours=1):
+        return timedelta(hours=delta.seconds // 3600)
+    return timedelta(minutes=delta.seconds // 60)
