@@ -154,12 +154,15 @@ def _register_blueprints(app):
     from blueprints import main
     from blueprints import photo_files
     from blueprints import pwa
+    from blueprints import recap
     from blueprints import reports
     from blueprints import review
     from blueprints import review_actions  # noqa: F401 - the review blueprint's POST routes
     from blueprints import tips
 
-    for module in (admin, audit, auth, errors, guidance, main, photo_files, pwa, reports, review, tips):
+    blueprints = (admin, audit, auth, errors, guidance, main, photo_files, pwa, recap, reports, review,
+                  tips)
+    for module in blueprints:
         app.register_blueprint(module.bp)
 
     serve_static = app.view_functions["static"]

@@ -8,3 +8,10 @@ document.addEventListener("htmx:configRequest", (event) => {
     event.detail.headers["X-CSRFToken"] = token.content;
   }
 });
+
+// A print button needs script: window.print() cannot be called from markup under the CSP.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});
