@@ -20,7 +20,6 @@ from sqlalchemy import event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm import selectinload
 
 from domain import Urgency
 from extensions import db

@@ -131,7 +131,7 @@ def _process(job):
 def drive(pool, port, paths, requests, clients, processes, cookie=""):
     """`requests` requests from `clients` concurrent clients; the figures of the run."""
     headers = {"Accept-Encoding": "gzip", **({"Cookie": cookie} if cookie else {})}
-    per_client = [requests // clients + (1 if n < requests % clients else 0) for n in range(clients)]
+    per_client = [requests // clients + (n < requests % clients) for n in range(clients)]
     jobs = [(port, paths, per_client[n::processes], headers) for n in range(processes)]
     started = time.perf_counter()
     results = [pair for chunk in pool.map(_process, jobs) for pair in chunk]
@@ -181,20 +181,22 @@ def main():
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--database", type=Path, help="reuse a database a --keep run built")
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="queue-bench-"))
-    db_path = folder / "bench.db"
     (folder / "bare.py").write_text(BARE_APP)
-    started = time.perf_counter()
-    builder = multiprocessing.get_context("spawn").Process(
-        target=build_database, args=(db_path, args.reports))
-    builder.start()
-    builder.join()
-    if builder.exitcode:
-        raise SystemExit("building the database failed")
-    print(f"database: {args.reports:,} reports built in {time.perf_counter() - started:.0f} s "
-          f"({db_path.stat().st_size // 2**20} MB, SQLite {sqlite3.sqlite_version})")
+    db_path = args.database or folder / "bench.db"
+    if not args.database:
+        started = time.perf_counter()
+        builder = multiprocessing.get_context("spawn").Process(
+            target=build_database, args=(db_path, args.reports))
+        builder.start()
+        builder.join()
+        if builder.exitcode:
+            raise SystemExit("building the database failed")
+        print(f"database: {args.reports:,} reports built in {time.perf_counter() - started:.0f} s"
+              f" ({db_path.stat().st_size // 2**20} MB, SQLite {sqlite3.sqlite_version})")
     pages, (total, still_open) = sample_paths(db_path)
 
     env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": secrets.token_hex(16),

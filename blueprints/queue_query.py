@@ -1,9 +1,7 @@
-"""The review queue as SQL: filters read from the address bar, the page of rows, the counts per
-status. Built for 100,000 reports: every order has an index whose column directions match it
-(models.py), and the counts are cached until a report is added or changed."""
+"""The review queue as SQL: filters read from the address bar, and the page of rows. Built for
+100,000 reports: every order has an index whose column directions match it (models.py); the
+counts per status are in queue_counts.py."""
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from dataclasses import fields
 from dataclasses import replace
@@ -17,7 +15,6 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from sqlalchemy import and_
 from sqlalchemy import exists
-from sqlalchemy import func
 from sqlalchemy import literal_column
 from sqlalchemy import or_
 from sqlalchemy import select
@@ -267,57 +264,6 @@ def _person_names(report_ids):
     return names
 
 
-class CountsCache:
-    """Counts per status, per user scope and filters, kept until the reports table changes:
-    a new report raises max(id), every change sets updated_at to now (both are index lookups)."""
-
-    def __init__(self, size=512):
-        self.size = size
-        self.entries = OrderedDict()
-        self.lock = threading.Lock()
-
-    @staticmethod
-    def stamp():
-        """What changes whenever a count could."""
-        newest = select(func.max(Report.id)).scalar_subquery()
-        latest = select(func.max(Report.updated_at)).scalar_subquery()
-        return tuple(db.session.execute(select(newest, latest)).one())
-
-    def counts(self, user, filters):
-        """{status: count} for the filters, tab and search aside; tabs OPEN and ALL summed."""
-        village_ids = user.visible_village_ids()
-        key = (tuple(sorted(village_ids)) if village_ids is not None else None,
-               user.id if filters.assignee == "me" else None, filters.count_key())
-        stamp = self.stamp()
-        with self.lock:
-            cached = self.entries.get(key)
-        if cached and cached[0] == stamp:
-            return cached[1]
-        rows = db.session.execute(
-            select(Report.status, func.count())
-            .where(*_conditions(user, filters, for_counts=True))
-            .group_by(Report.status)
-        ).all()
-        counts = {status: 0 for status in Status} | dict(rows)
-        counts[OPEN] = sum(counts[status] for status in Status if status != Status.CLOSED)
-        counts[ALL] = counts[OPEN] + counts[Status.CLOSED]
-        with self.lock:
-            self.entries[key] = (stamp, counts)
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-        return counts
-
-
-status_counts = CountsCache().counts
-
-
-def badge_counts(user):
-    """New reports, and urgent open ones, in the user's villages: one indexed statement."""
-    row = db.session.execute(
-        select(
-            func.count().filter(Report.status == Status.NEW),
-            func.count().filter(Report.urgency == Urgency.URGENT),
-        ).where(visible_reports(user), IS_OPEN)
-    ).one()
-    return {"new": row[0], "urgent": row[1]}
+def conditions_for_counts(user, filters):
+    """The WHERE terms of the counts per status: the filters without the tab and the search."""
+    return _conditions(user, filters, for_counts=True)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 import workflow
 from access import roles
+from blueprints import queue_counts
 from blueprints import queue_query
 from blueprints._helpers import get_report_or_404
 from blueprints._helpers import is_partial
@@ -95,7 +96,7 @@ def queue():
         "errors": errors,
         "rows": queue_rows(reports, datetime.now(UTC)),
         "has_next": has_next,
-        "counts": queue_query.status_counts(current_user, filters),
+        "counts": queue_counts.status_counts(current_user, filters),
         "tabs": tab_labels(),
         "choices": _filter_choices(),
     }
@@ -122,7 +123,7 @@ def _filter_choices():
 @office
 def badge():
     """The navigation badge: new and urgent reports in the user's villages (polled by htmx)."""
-    return render_template("review/_badge.html", counts=queue_query.badge_counts(current_user))
+    return render_template("review/_badge.html", counts=queue_counts.badge_counts(current_user))
 
 
 @bp.route("/<int:report_id>")

@@ -29,8 +29,9 @@ def history(app, client, auth):
         first = report_in("new")
         second = report_in("new", village_name="Pemping")
         old = factories.make_report()
-        old.events.append(Event(kind=EventKind.NOTE, actor=factories.user("admin"), text="Old note",
-                                visible_to_reporter=False, created_at=datetime(2025, 3, 1, tzinfo=UTC)))
+        old.events.append(Event(kind=EventKind.NOTE, actor=factories.user("admin"),
+                                text="Old note", visible_to_reporter=False,
+                                created_at=datetime(2025, 3, 1, tzinfo=UTC)))
         db.session.commit()
         codes = {"first": db.session.get(Report, first).code, "old": old.code}
     post_action(client, app, first, "move", {"to": "in_review"})
@@ -73,7 +74,8 @@ def test_filter_by_user_report_and_date(app, client, history):
 def test_bad_filters_get_a_message(client, history, query):
     response = client.get("/audit/?" + query)
     assert response.status_code == 422
-    assert 'class="field-error"' in response.data.decode() or "flash-error" in response.data.decode()
+    page = response.data.decode()
+    assert 'class="field-error"' in page or "flash-error" in page
 
 
 def test_htmx_gets_the_entries_fragment(client, history):

@@ -137,7 +137,8 @@ def test_info_request_needs_a_question(app, client, officer):
 def test_note_stays_inside_the_office(app, client, officer):
     with app.app_context():
         report_id = report_in(Status.IN_REVIEW)
-    response = post_action(client, app, report_id, "note", {"note-text": "Landlord is cooperative."})
+    note = {"note-text": "Landlord is cooperative."}
+    response = post_action(client, app, report_id, "note", note)
     assert response.status_code == 303
     report, events = reload(app, report_id)
     assert report.status == Status.IN_REVIEW and report.version == 2
@@ -240,7 +241,8 @@ def test_stale_note_keeps_the_text(app, client, officer):
         report_id = report_in(Status.IN_REVIEW)
     stale = {"version": "1", "seen": "0"}
     post_action(client, app, report_id, "note", {"note-text": "first"})
-    response = client.post(f"/review/{report_id}/note", data={**stale, "note-text": "my careful note"})
+    response = client.post(f"/review/{report_id}/note",
+                           data={**stale, "note-text": "my careful note"})
     assert response.status_code == 409
     assert "my careful note" in response.data.decode()
     assert len(reload(app, report_id)[1]) == 2

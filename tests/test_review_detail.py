@@ -13,6 +13,7 @@ from domain import Status
 from extensions import db
 from models import Event
 from models import Person
+from models import Photo
 from models import Report
 from tests import factories
 from tests.review_support import HX
@@ -42,6 +43,17 @@ def test_detail_shows_the_whole_report(app, client, officer):
         assert shown in page, shown
     assert "https://www.openstreetmap.org/?mlat=1.160200&amp;mlon=103.900100" in page
     assert 'href="geo:1.160200,103.900100"' in page
+
+
+def test_detail_shows_the_photos_through_the_guarded_route(app, client, officer):
+    with app.app_context():
+        report = factories.make_report()
+        report.photos.append(Photo(stored_name="a.jpg", thumb_name="a-t.jpg", sha256="0" * 64,
+                                   size_bytes=1, width=1, height=1))
+        db.session.commit()
+        report_id, photo_id = report.id, report.photos[0].id
+    page = client.get(f"/review/{report_id}").data.decode()
+    assert f'<a href="/photos/{photo_id}"><img src="/photos/{photo_id}/thumb"' in page
 
 
 def test_anonymous_reporter_stays_anonymous(app, client, officer):

@@ -25,7 +25,8 @@ def sink():
 
 @pytest.fixture
 def mail_app(app, sink):
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port, MAIL_SENDER="office@example.test")
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port,
+                      MAIL_SENDER="office@example.test")
     with app.app_context():
         make_officer("sari", ["Tanjung Sari", "Kasu"], email="sari@example.test")
         make_officer("budi", ["Tanjung Sari"], email="budi@example.test").locale = "en"

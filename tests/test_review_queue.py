@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 
 from domain import Category
-from domain import Source
 from domain import Status
 from domain import Urgency
 from extensions import db
@@ -126,7 +125,10 @@ def test_filters(app, client, auth, codes, query, expected):
     auth.sign_in_as("petugas")
     with app.app_context():
         sekanak = factories.village("Sekanak Raya").id
-    jakarta_day = lambda days: (days_ago(days) + timedelta(hours=7)).date().isoformat()  # noqa: E731
+
+    def jakarta_day(days):
+        return (days_ago(days) + timedelta(hours=7)).date().isoformat()
+
     url = "/review/?" + query.format(sekanak=sekanak, d4=jakarta_day(4), d6=jakarta_day(6))
     assert listed(client.get(url)) == [codes[name] for name in expected]
 

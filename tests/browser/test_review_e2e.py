@@ -47,7 +47,7 @@ def official_sees(page, report_id, *texts):
 
 def test_officer_triages_a_report_while_the_official_follows(page, official, fresh_report):
     errors = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     report_id, code = fresh_report["id"], fresh_report["code"]
     log_in(page, "petugas")
 
