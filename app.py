@@ -249,9 +249,10 @@ def _register_cli(app):
     @click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
     @click.option("--village", "villages", multiple=True, help="Village name; repeat for officers.")
     @click.option("--phone", default="")
+    @click.option("--email", default="", help="Officers get urgent reports here.")
     @click.option("--locale", type=click.Choice(["id", "en"]), default=None)
     @click.password_option()
-    def create_user_command(username, full_name, role, villages, phone, locale, password):
+    def create_user_command(username, full_name, role, villages, phone, email, locale, password):
         """Create an account of any role."""
         username = username.strip().lower()
         if User.by_username(username):
@@ -266,7 +267,8 @@ def _register_cli(app):
             found.append(village)
         if role == Role.OFFICIAL and len(found) != 1:
             raise click.UsageError("An official belongs to exactly one village (--village).")
-        user = User(username=username, full_name=full_name, role=role, phone=phone, locale=locale)
+        user = User(username=username, full_name=full_name, role=role, phone=phone,
+                    email=email.strip(), locale=locale)
         user.set_password(password)
         if role == Role.OFFICIAL:
             user.village = found[0]

@@ -89,3 +89,12 @@ def test_broken_mail_server_never_undoes_the_report(mail_app, caplog):
             time.sleep(0.05)
     assert "urgent report e-mail not sent" in caplog.text
     assert "Person 1" not in caplog.text
+
+
+def test_officers_email_is_set_when_the_account_is_created(app, runner):
+    result = runner.invoke(args=[
+        "create-user", "rina", "--full-name", "Rina", "--role", "officer",
+        "--village", "Kasu", "--email", " rina@example.test ", "--password", "rahasia123"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert factories.user("rina").email == "rina@example.test"
