@@ -136,23 +136,30 @@ def test_htmx_detail_request_gets_the_workspace(app, client, officer):
 def test_every_report_route_and_action_is_404_for_another_village(app, client, officer):
     with app.app_context():
         report_id = report_in(Status.NEW, village_name="Kasu")
+        photo = Photo(report_id=report_id, stored_name="k.jpg", thumb_name="k-t.jpg",
+                      sha256="0" * 64, size_bytes=1, width=1, height=1)
+        db.session.add(photo)
+        db.session.commit()
+        ids = {"report_id": report_id, "photo_id": photo.id}
     form = {"version": "1", "seen": "0", "to": "in_review", "assignee": "", "note-text": "x"}
     checked = []
     for rule in app.url_map.iter_rules():
-        if "report_id" not in rule.arguments:
+        if not set(ids) & set(rule.arguments):
             continue
         with app.test_request_context():
             allowed = rule_for(rule.endpoint)
             if allowed != "anyone" and Role.OFFICER not in allowed:
                 continue
             values = {name: SAMPLE_ARGS.get(name, 1) for name in rule.arguments}
-            url = url_for(rule.endpoint, **{**values, "report_id": report_id})
+            url = url_for(rule.endpoint, **{**values, **{k: v for k, v in ids.items()
+                                                         if k in rule.arguments}})
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             for headers in ({}, HX):
                 response = client.open(url, method=method, data=form, headers=headers)
                 assert response.status_code == 404, (method, url, headers)
                 checked.append(rule.endpoint)
-    assert {"review.detail", "review.assign", "review.move", "review.note"} <= set(checked)
+    assert {"review.detail", "review.assign", "review.move", "review.note",
+            "photo_files.photo", "photo_files.thumb"} <= set(checked)
     report, events = reload(app, report_id)
     assert report.status == Status.NEW and report.version == 1 and len(events) == 1
 
