@@ -185,6 +185,17 @@ def main():
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="queue-bench-"))
+    try:
+        run(args, folder)
+    finally:
+        if args.keep:
+            print(f"kept {folder}")
+        else:
+            shutil.rmtree(folder)
+
+
+def run(args, folder):
+    """Build or reuse the database, serve both apps, drive them, print the table."""
     (folder / "bare.py").write_text(BARE_APP)
     db_path = args.database or folder / "bench.db"
     if not args.database:
@@ -224,10 +235,6 @@ def main():
             server.terminate()
             server.wait(timeout=10)
     report(rows, args, total, still_open, load_before, load_after)
-    if args.keep:
-        print(f"kept {folder}")
-    else:
-        shutil.rmtree(folder)
 
 
 def report(rows, args, total, still_open, load_before, load_after):
