@@ -1,6 +1,7 @@
 """Fixtures in flaskr's shape: a fresh database per test, a client, and signed-in users."""
 
 import os
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import select
@@ -29,10 +30,9 @@ def app_config(tmp_path):
     }
 
 
-@pytest.fixture
-def app(app_config):
-    """The app on an empty schema with the demo villages and accounts."""
-    app = create_app(app_config)
+@contextmanager
+def seeded(app):
+    """The app on an empty schema with the demo villages and accounts, dropped afterwards."""
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -42,6 +42,13 @@ def app(app_config):
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_config):
+    """A fresh database for each test."""
+    with seeded(create_app(app_config)) as app:
+        yield app
 
 
 @pytest.fixture

@@ -28,7 +28,9 @@
     const db = await openDb();
     try {
       return await new Promise((resolve, reject) => {
-        const transaction = db.transaction(storeName, mode);
+        // "strict": a report counts as kept only once it is on disk, not in a write cache that
+        // a dead battery or a killed browser would lose.
+        const transaction = db.transaction(storeName, mode, {durability: "strict"});
         const request = operate(transaction.objectStore(storeName));
         transaction.oncomplete = () => resolve(request.result);
         transaction.onerror = transaction.onabort = () => reject(transaction.error);

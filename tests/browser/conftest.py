@@ -9,8 +9,7 @@ from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
 from app import create_app
-from extensions import db
-from seed import seed_demo
+from tests.conftest import seeded
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -49,15 +48,8 @@ def live_app(tmp_path_factory):
             "WTF_CSRF_ENABLED": True,
         }
     )
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        seed_demo()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    with seeded(app):
+        yield app
 
 
 @pytest.fixture(scope="session")
@@ -73,6 +65,16 @@ def live_server(live_app):
 @pytest.fixture(scope="session")
 def base_url(live_server):
     return live_server
+
+
+@pytest.fixture
+def offline_context(browser, live_server):
+    """A phone-sized context with service workers allowed, as a user's browser has them."""
+    context = browser.new_context(
+        base_url=live_server, viewport=PHONE, locale="id-ID", service_workers="allow"
+    )
+    yield context
+    context.close()
 
 
 @pytest.fixture(scope="session")

@@ -66,6 +66,7 @@ class FlakyNetwork:
         self.inner = app.wsgi_app
         self.plan = {}
         self.answers = []  # (path, 503 | "dropped" | "app") for every POST
+        self.down = set()  # paths no POST reaches until removed
 
     def __enter__(self):
         self.app.wsgi_app = self
@@ -84,7 +85,9 @@ class FlakyNetwork:
         path = environ["PATH_INFO"]
         if environ["REQUEST_METHOD"] != "POST":
             return self.inner(environ, start_response)
-        how = self.plan.pop(path, None)
+        # Playwright's offline switch holds back the page, not the service worker's Background
+        # Sync: while a path is "down", the network refuses the worker too.
+        how = "answer_503" if path in self.down else self.plan.pop(path, None)
         outcomes = {"answer_503": 503, "stall_then_503": 503, "drop_after_save": "dropped"}
         self.answers.append((path, outcomes.get(how, "app")))
         if how == "stall_then_503":  # a very slow link that ends in an error
@@ -136,6 +139,14 @@ def badge(page):
 def unique_description(tag):
     """A description no other test uses, to find the report in the database."""
     return f"Uji {tag} {uuid.uuid4()}: dua orang asing menginap di homestay dekat dermaga."
+
+
+def wait_for_reports(app, description, expected, seconds=20):
+    """Poll the database until the reports saved with `description` are as expected."""
+    deadline = time.monotonic() + seconds
+    while reports_with(app, description) != expected and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return reports_with(app, description)
 
 
 def reports_with(app, description):

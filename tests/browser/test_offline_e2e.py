@@ -8,7 +8,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.conftest import PHONE
 from tests.browser.conftest import log_in
 from tests.browser.offline import FlakyNetwork
 from tests.browser.offline import badge
@@ -18,17 +17,8 @@ from tests.browser.offline import persistent_context
 from tests.browser.offline import reports_with
 from tests.browser.offline import send_report
 from tests.browser.offline import unique_description
+from tests.browser.offline import wait_for_reports
 from tests.browser.offline import wait_for_worker
-
-
-@pytest.fixture
-def offline_context(browser, live_server):
-    """A phone-sized context with service workers allowed, as a user's browser has them."""
-    context = browser.new_context(
-        base_url=live_server, viewport=PHONE, locale="id-ID", service_workers="allow"
-    )
-    yield context
-    context.close()
 
 
 def test_chromium_reports_no_installability_errors(playwright, live_server, tmp_path):
@@ -134,23 +124,26 @@ def test_a_report_sent_without_signal_waits_and_goes_out_once(offline_context, l
     page = open_report_form(offline_context)
     description = unique_description("luring")
     fill_report(page, description)
-    offline_context.set_offline(True)
-    send_report(page)
-    expect(page.locator("#messages")).to_contain_text("Tersimpan di ponsel ini")
-    expect(badge(page)).to_have_text("1 laporan menunggu")
-    [item] = outbox_items(page)
-    assert len(item["files"]) == 1 and 0 < item["files"][0] < 400_000  # made smaller on the phone
+    with FlakyNetwork(live_app) as network:
+        network.down.add("/reports/new")  # no signal, for the worker's Background Sync too
+        offline_context.set_offline(True)
+        send_report(page)
+        expect(page.locator("#messages")).to_contain_text("Tersimpan di ponsel ini")
+        expect(badge(page)).to_have_text("1 laporan menunggu")
+        [item] = outbox_items(page)
+        assert len(item["files"]) == 1 and 0 < item["files"][0] < 400_000  # made smaller
 
-    page.reload()  # still offline: the worker answers, the outbox is still there
-    expect(badge(page)).to_have_text("1 laporan menunggu")
-    page.goto("/outbox")
-    expect(page.locator(".outbox-item")).to_have_count(1)
-    expect(page.locator(".outbox-item")).to_contain_text("Menunggu sinyal")
-    assert reports_with(live_app, description) == []
+        page.reload()  # still offline: the worker answers, the outbox is still there
+        expect(badge(page)).to_have_text("1 laporan menunggu")
+        page.goto("/outbox")
+        expect(page.locator(".outbox-item")).to_have_count(1)
+        expect(page.locator(".outbox-item")).to_contain_text("Menunggu sinyal")
+        assert reports_with(live_app, description) == []
 
-    offline_context.set_offline(False)  # the signal returns: sent by itself
-    expect(badge(page)).to_be_hidden(timeout=20000)
-    assert reports_with(live_app, description) == [1]
+        network.down.clear()
+        offline_context.set_offline(False)  # the signal returns: sent by itself
+        assert wait_for_reports(live_app, description, [1]) == [1]
+        expect(badge(page)).to_be_hidden(timeout=20000)
     assert outbox_items(page) == []
 
 
@@ -161,6 +154,8 @@ def test_b_a_503_keeps_the_report_and_the_next_try_sends_it_once(offline_context
     with FlakyNetwork(live_app) as network:
         network.fail_next("/reports/new", "answer_503")
         send_report(page)
+        # Wait for the phone to have taken the 503 in before leaving the page.
+        expect(page.locator("#messages")).to_contain_text(re.compile("Tersimpan|terkirim"))
         # The next try comes by itself: Background Sync at once, or the next page load.
         page.goto("/outbox")
         expect(badge(page)).to_be_hidden(timeout=20000)
@@ -190,31 +185,35 @@ def test_c_a_connection_lost_after_the_save_creates_no_second_report(offline_con
 
 
 def test_e_the_outbox_survives_closing_the_browser(playwright, live_server, live_app, tmp_path):
-    context = persistent_context(playwright, tmp_path, live_server)
-    page = open_report_form(context)
-    description = unique_description("tutup")
-    fill_report(page, description)
-    context.set_offline(True)
-    send_report(page)
-    expect(badge(page)).to_have_text("1 laporan menunggu")
-    context.close()
+    with FlakyNetwork(live_app) as network:
+        network.down.add("/reports/new")  # no signal, for the worker's Background Sync too
+        context = persistent_context(playwright, tmp_path, live_server)
+        page = open_report_form(context)
+        description = unique_description("tutup")
+        fill_report(page, description)
+        context.set_offline(True)
+        send_report(page)
+        expect(badge(page)).to_have_text("1 laporan menunggu")
+        assert len(outbox_items(page)) == 1  # committed before the browser closes
+        context.close()
 
-    context = persistent_context(playwright, tmp_path, live_server)
-    context.set_offline(True)
-    page = context.pages[0]
-    page.goto("/outbox")
-    expect(page.locator(".outbox-item")).to_have_count(1)
-    expect(badge(page)).to_have_text("1 laporan menunggu")
-    [item] = outbox_items(page)
-    assert item["owner"] == "desa" and len(item["files"]) == 1
+        context = persistent_context(playwright, tmp_path, live_server)
+        context.set_offline(True)
+        page = context.pages[0]
+        page.goto("/outbox")
+        expect(page.locator(".outbox-item")).to_have_count(1)
+        expect(badge(page)).to_have_text("1 laporan menunggu")
+        [item] = outbox_items(page)
+        assert item["owner"] == "desa" and len(item["files"]) == 1
 
-    # Back online with the session gone: the report waits for its author to log in again.
-    context.clear_cookies()
-    context.set_offline(False)
-    page.reload()
-    expect(page.locator(".outbox-item")).to_contain_text("Masuk sebagai desa")
-    assert reports_with(live_app, description) == []
-    log_in(page, "desa")
-    expect(badge(page)).to_be_hidden(timeout=20000)
-    assert reports_with(live_app, description) == [1]
-    context.close()
+        # Back online with the session gone: the report waits for its author to log in again.
+        context.clear_cookies()
+        network.down.clear()
+        context.set_offline(False)
+        page.reload()
+        expect(page.locator(".outbox-item")).to_contain_text("Masuk sebagai desa")
+        assert reports_with(live_app, description) == []
+        log_in(page, "desa")
+        assert wait_for_reports(live_app, description, [1]) == [1]
+        expect(badge(page)).to_be_hidden(timeout=20000)
+        context.close()

@@ -24,16 +24,6 @@ IPHONE_UA = (
 )
 
 
-@pytest.fixture
-def offline_context(browser, live_server):
-    """A phone-sized context with service workers allowed, as a user's browser has them."""
-    context = browser.new_context(
-        base_url=live_server, viewport=PHONE, locale="id-ID", service_workers="allow"
-    )
-    yield context
-    context.close()
-
-
 def served_version(page):
     return page.evaluate(
         "async () => (await (await fetch('/sw.js')).text()).match(/VERSION = \"(\\w+)\"/)[1]"
