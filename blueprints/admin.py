@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import BooleanField
+from wtforms import EmailField
 from wtforms import PasswordField
 from wtforms import SelectField
 from wtforms import SelectMultipleField
@@ -51,6 +52,11 @@ class UserForm(BaseForm):
     username = StringField(_l("Username"), validators=[required(), max_length(64)])
     full_name = StringField(_l("Full name"), validators=[required(), max_length(120)])
     phone = StringField(_l("Phone"), validators=[optional(), max_length(32)])
+    email = EmailField(
+        _l("E-mail"),
+        validators=[optional(), max_length(254)],
+        description=_l("Officers get an e-mail here for each urgent report from their villages."),
+    )
     role = SelectField(_l("Role"), choices=[SelectChoice(role.value, ROLE_LABELS[role]) for role in Role])
     village = SelectField(
         _l("Village (for a village official)"), coerce=int, validators=[optional()]
@@ -133,19 +139,24 @@ def _account_is_consistent(form, record):
     username = form.username.data.strip().lower()
     if _name_taken(User, User.username, username, record.id):
         form.username.errors.append(_("This username is taken."))
+    if form.email.data and "@" not in form.email.data:
+        form.email.errors.append(_("Enter an e-mail address like name@example.org."))
     if form.role.data == Role.OFFICIAL and not form.village.data:
         form.village.errors.append(_("A village official belongs to one village."))
     if record.id is None and not form.password.data:
         form.password.errors.append(_("A new account needs a password."))
     if record.id == current_user.id and (form.role.data != Role.ADMIN or not form.active.data):
         form.role.errors.append(_("You cannot remove your own admin access."))
-    return not (form.username.errors or form.village.errors or form.password.errors or form.role.errors)
+    return not any(
+        field.errors for field in (form.username, form.email, form.village, form.password, form.role)
+    )
 
 
 def _save_account(form, record):
     record.username = form.username.data.strip().lower()
     record.full_name = form.full_name.data.strip()
     record.phone = (form.phone.data or "").strip()
+    record.email = (form.email.data or "").strip()
     record.role = form.role.data
     record.active = form.active.data
     record.village_id = form.village.data if form.role.data == Role.OFFICIAL else None

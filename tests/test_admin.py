@@ -47,12 +47,21 @@ def test_create_officer_with_villages(app, auth, client):
     auth.sign_in_as("admin")
     with app.app_context():
         ids = [village("Kasu").id, village("Pecong").id]
-    response = client.post("/admin/users/new", data=account_form(villages=[str(i) for i in ids]))
+    form = account_form(villages=[str(i) for i in ids], email="sari@imigrasi.example")
+    response = client.post("/admin/users/new", data=form)
     assert response.status_code == 303
     with app.app_context():
         created = user("sari")
         assert sorted(v.name for v in created.villages) == ["Kasu", "Pecong"]
         assert created.check_password("long-enough-1")
+        assert created.email == "sari@imigrasi.example"
+
+
+def test_email_must_look_like_one(auth, client):
+    auth.sign_in_as("admin")
+    response = client.post("/admin/users/new", data=account_form(email="not-an-address"))
+    assert response.status_code == 422
+    assert "alamat e-mail" in response.data.decode()
 
 
 def test_official_needs_exactly_one_village(auth, client):
