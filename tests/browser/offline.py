@@ -31,17 +31,8 @@ def persistent_context(playwright, profile_dir, base_url):
 
 
 def wait_for_worker(page):
-    """Until the service worker is active and controls the page (precache done)."""
-    # A function, not a string: the page's CSP forbids evaluating strings.
-    page.evaluate(
-        """async () => {
-            const workers = navigator.serviceWorker;
-            await workers.ready;
-            if (!workers.controller) {
-                await new Promise((done) => workers.addEventListener("controllerchange", done, {once: true}));
-            }
-        }"""
-    )
+    """Until the service worker is active and controls the page (its precache is then done)."""
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20000)
 
 
 def outbox_items(page):
