@@ -37,7 +37,7 @@ def extract(pot=POT):
 def update():
     """Merge the template into each language's catalog."""
     pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching",
-            "--ignore-obsolete")
+            "--ignore-obsolete", "--width", "100")
 
 
 def compile_catalogs():

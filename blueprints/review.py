@@ -4,12 +4,10 @@ from datetime import UTC
 from datetime import datetime
 
 from flask import Blueprint
-from flask import current_app
 from flask import make_response
 from flask import render_template
 from flask import request
 from flask import url_for
-from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -65,15 +63,12 @@ def review_helpers():
     return {
         "waiting": lambda report: waiting_state(report, now),
         "duration": duration,
-        "country": lambda code: get_locale().territories.get(code, code),
         "photo_urls": photo_urls,
     }
 
 
 def photo_urls(photo):
     """(full size, thumbnail) URLs of a photo, from the route that checks who may see it."""
-    if "photo_files.photo" not in current_app.view_functions:
-        return None, None
     return (url_for("photo_files.photo", photo_id=photo.id),
             url_for("photo_files.thumb", photo_id=photo.id))
 
