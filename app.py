@@ -14,16 +14,17 @@ from flask import redirect
 from flask import request
 from flask import url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2 import StrictUndefined
 from sqlalchemy import event
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import access
+import i18n
 from config import CONFIGS
 from config import INSTANCE_DIR
 from extensions import babel
@@ -34,6 +35,8 @@ from extensions import limiter
 from extensions import login_manager
 from extensions import migrate
 from extensions import talisman
+from i18n import gettext as _
+from session_cookie import DailyRefreshedSession
 
 CSP = {
     "default-src": "'self'",
@@ -63,6 +66,7 @@ def create_app(test_config=None):
         raise click.UsageError(f"APP_ENV must be one of {', '.join(CONFIGS)}, not {mode!r}")
 
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.session_interface = DailyRefreshedSession()
     app.config.from_object(CONFIGS[mode])
     app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):
@@ -89,12 +93,17 @@ def create_app(test_config=None):
 def _init_extensions(app):
     from models import User
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A database file has no connection to lose; the ping would be a statement per request.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
     csrf.init_app(app)
     compress.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    i18n.install(app)
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],
@@ -114,7 +123,8 @@ def _init_extensions(app):
     def load_user(user_id):
         if not user_id.isdigit():
             return None
-        user = db.session.get(User, int(user_id))
+        # Their villages come in the same statement: every page of an officer needs them.
+        user = db.session.get(User, int(user_id), options=[joinedload(User.villages)])
         return user if user is not None and user.active else None
 
     login_manager.unauthorized_handler(_unauthorized)
@@ -179,14 +189,17 @@ def _register_hooks(app):
     from labels import label
 
     app.before_request(access.enforce_access)
-    asset_versions = {}
+    asset_urls = {}
 
     def asset_url(filename):
-        """A static URL carrying a content hash, so browsers may cache it for a year."""
-        if filename not in asset_versions or app.debug:
+        """A static URL carrying a content hash, so browsers may cache it for a year. Worked out
+        once per file: every page links eight of them."""
+        key = (request.script_root if request else "", filename)
+        if key not in asset_urls or app.debug:
             path = Path(app.static_folder) / filename
-            asset_versions[filename] = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
-        return url_for("static", filename=filename, v=asset_versions[filename])
+            version = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+            asset_urls[key] = url_for("static", filename=filename, v=version)
+        return asset_urls[key]
 
     app.jinja_env.globals["asset_url"] = asset_url  # also used by the manifest and the worker
 

@@ -1,12 +1,13 @@
 """Form base class and validators whose messages come from our own catalog.
 WTForms ships no Indonesian translation, so its built-in messages are routed through Flask-Babel."""
 
-from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
 from wtforms.validators import Optional
+
+from i18n import gettext
+from i18n import lazy_gettext as _l
 
 # WTForms' own messages, named here so that `make i18n` extracts them into our catalog.
 WTFORMS_MESSAGES = (

@@ -1,7 +1,5 @@
 """Translated labels for the domain vocabulary, resolved in the request's language."""
 
-from flask_babel import lazy_gettext as _l
-
 from domain import Category
 from domain import EventKind
 from domain import Outcome
@@ -10,6 +8,7 @@ from domain import Sex
 from domain import Source
 from domain import Status
 from domain import Urgency
+from i18n import lazy_gettext as _l
 
 ROLE_LABELS = {
     Role.OFFICIAL: _l("Village official"),

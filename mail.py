@@ -15,7 +15,6 @@ from flask import has_app_context
 from flask import has_request_context
 from flask import url_for
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,6 +22,7 @@ from sqlalchemy.orm import joinedload
 
 from domain import Urgency
 from extensions import db
+from i18n import gettext as _
 from labels import label
 from models import Report
 from models import Village

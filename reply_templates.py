@@ -1,9 +1,8 @@
 """The message a reporter receives when a report is closed: one translated starting text per
 outcome, which the officer edits before sending."""
 
-from flask_babel import lazy_gettext as _l
-
 from domain import Outcome
+from i18n import lazy_gettext as _l
 
 REPLY_TEMPLATES = {
     Outcome.ACTION_TAKEN: _l(

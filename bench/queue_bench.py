@@ -95,7 +95,16 @@ def log_in(port, username, password="demo12345"):
     response.read()
     if response.status != 303:
         raise SystemExit(f"login as {username} failed: {response.status}")
-    return response.getheader("Set-Cookie").split(";")[0]
+    cookie = response.getheader("Set-Cookie").split(";")[0]
+    # Like a browser, follow the redirect and keep the cookie it sets: the first page after
+    # logging in adds the CSRF token to the session. Replaying the login's cookie instead would
+    # make every request of the run mint a new token and re-sign the session.
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", response.getheader("Location"), headers={"Cookie": cookie})
+    response = connection.getresponse()
+    response.read()
+    renewed = response.getheader("Set-Cookie")
+    return renewed.split(";")[0] if renewed else cookie
 
 
 def _client(port, paths, count, headers, out):

@@ -6,8 +6,6 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -28,6 +26,8 @@ from forms import length_between
 from forms import max_length
 from forms import optional
 from forms import required
+from i18n import gettext as _
+from i18n import lazy_gettext as _l
 from labels import ROLE_LABELS
 from models import User
 from models import Village

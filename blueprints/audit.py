@@ -8,7 +8,6 @@ from flask import Blueprint
 from flask import make_response
 from flask import request
 from flask import url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -19,6 +18,7 @@ from blueprints._helpers import render
 from blueprints.queue_query import jakarta_midnight_utc
 from domain import Role
 from extensions import db
+from i18n import gettext as _
 from models import Event
 from models import Report
 from models import User

@@ -9,8 +9,6 @@ from flask import render_template
 from flask import request
 from flask import session
 from flask import url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_login import login_user
 from flask_login import logout_user
@@ -27,6 +25,8 @@ from forms import BaseForm
 from forms import length_between
 from forms import max_length
 from forms import required
+from i18n import gettext as _
+from i18n import lazy_gettext as _l
 from models import User
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")

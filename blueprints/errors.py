@@ -4,13 +4,13 @@ from flask import Blueprint
 from flask import current_app
 from flask import make_response
 from flask import render_template
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
 
 from blueprints._helpers import is_partial
 from extensions import db
+from i18n import gettext as _
 
 bp = Blueprint("errors", __name__)
 

@@ -15,12 +15,12 @@ from flask import request
 from flask import session
 from flask import url_for
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 import guidance
 from access import public
 from blueprints._helpers import is_partial
+from i18n import lazy_gettext as _l
 
 bp = Blueprint("guidance", __name__, url_prefix="/guidance")
 

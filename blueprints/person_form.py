@@ -5,8 +5,6 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField
 from wtforms import Form
 from wtforms import IntegerField
@@ -21,6 +19,8 @@ from domain import Sex
 from forms import BabelTranslations
 from forms import max_length
 from forms import optional
+from i18n import gettext as _
+from i18n import lazy_gettext as _l
 from labels import label
 
 CHOOSE_ONE = _l("Please choose one of the options.")

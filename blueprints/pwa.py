@@ -14,12 +14,14 @@ from flask import request
 from flask import url_for
 from flask.globals import request_ctx
 from flask_babel import force_locale
-from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from jinja2.utils import htmlsafe_json_dumps
 
 from access import public
+from i18n import gettext as _
+from i18n import ngettext
 
 bp = Blueprint("pwa", __name__)
 
@@ -149,9 +151,20 @@ def never_keep_one_time_messages(response):
     return response
 
 
+def client_config_json():
+    """client_config() as JSON for the page, worked out once per language, user and mount
+    point: every page carries it, and it does not change between a user's pages."""
+    user = current_user.username if current_user.is_authenticated else None
+    key = (str(get_locale()), user, request.script_root)
+    known = current_app.extensions.setdefault("pwa_client_config", {})
+    if key not in known or current_app.debug:
+        known[key] = htmlsafe_json_dumps(client_config(), dumps=current_app.json.dumps)
+    return known[key]
+
+
 @bp.app_context_processor
 def inject_client_config():
-    return {"pwa_config": client_config}
+    return {"pwa_config_json": client_config_json}
 
 
 @bp.route("/manifest.webmanifest")

@@ -28,12 +28,12 @@ class CountsCache:
         self.entries = OrderedDict()
         self.lock = threading.Lock()
 
-    @staticmethod
-    def stamp():
-        """What changes whenever a count could."""
-        newest = select(func.max(Report.id)).scalar_subquery()
-        latest = select(func.max(Report.updated_at)).scalar_subquery()
-        return tuple(db.session.execute(select(newest, latest)).one())
+    # What changes whenever a count could; built once, it is read on every queue page.
+    STAMP = select(select(func.max(Report.id)).scalar_subquery(),
+                   select(func.max(Report.updated_at)).scalar_subquery())
+
+    def stamp(self):
+        return tuple(db.session.execute(self.STAMP).one())
 
     def counts(self, user, filters):
         """{status: count} for the filters, tab and search aside; tabs OPEN and ALL summed."""

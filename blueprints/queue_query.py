@@ -12,9 +12,9 @@ from datetime import time
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from flask_babel import gettext as _
 from sqlalchemy import and_
 from sqlalchemy import exists
+from sqlalchemy import func
 from sqlalchemy import literal_column
 from sqlalchemy import or_
 from sqlalchemy import select
@@ -28,6 +28,7 @@ from domain import Source
 from domain import Status
 from domain import Urgency
 from extensions import db
+from i18n import gettext as _
 from models import Person
 from models import Report
 from models import User
@@ -189,11 +190,16 @@ def _conditions(user, filters, for_counts=False, villages=True):
 
 
 # What a row of the queue shows: read as plain rows, not ORM objects, which would cost more
-# than the query itself on every page.
+# than the query itself on every page. The persons come in the same statement (the first one's
+# name and how many there are), computed only for the rows listed.
+_FIRST_PERSON = (select(Person.name).where(Person.report_id == Report.id)
+                 .order_by(Person.id).limit(1).scalar_subquery())
+_PERSON_COUNT = select(func.count(Person.id)).where(Person.report_id == Report.id).scalar_subquery()
 ROW_COLUMNS = (
     Report.id, Report.code, Report.status, Report.urgency, Report.category, Report.source,
     Report.outcome, Report.created_at, Village.name.label("village_name"),
-    User.full_name.label("assignee_name"),
+    User.full_name.label("assignee_name"), _FIRST_PERSON.label("first_person"),
+    _PERSON_COUNT.label("person_count"),
 )
 
 
@@ -211,11 +217,12 @@ class QueueRow:
     created_at: datetime
     village_name: str
     assignee_name: str | None
-    person_names: tuple = ()
+    first_person: str | None
+    person_count: int
 
 
 def queue_page(user, filters):
-    """One page of reports, and whether another page follows: two statements, however many rows.
+    """One page of reports, and whether another page follows: one statement, however many rows.
 
     An officer's reports are read village by village, each village's first rows straight from an
     index in the page's order, then merged: a village's reports lie together in those indexes,
@@ -245,23 +252,8 @@ def queue_page(user, filters):
         .offset((filters.page - 1) * filters.per_page)
     )
     rows = db.session.execute(statement).all()
-    names = _person_names([row.id for row in rows[: filters.per_page]])
-    reports = [QueueRow(*row, person_names=tuple(names.get(row.id, ()))) for row in rows]
+    reports = [QueueRow(*row) for row in rows]
     return reports[: filters.per_page], len(rows) > filters.per_page
-
-
-def _person_names(report_ids):
-    """{report id: [names of its persons]}, in one statement."""
-    names = {}
-    if report_ids:
-        found = db.session.execute(
-            select(Person.report_id, Person.name)
-            .where(Person.report_id.in_(report_ids))
-            .order_by(Person.report_id, Person.id)
-        )
-        for report_id, name in found:
-            names.setdefault(report_id, []).append(name)
-    return names
 
 
 def conditions_for_counts(user, filters):

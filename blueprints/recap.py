@@ -8,8 +8,6 @@ from flask import Blueprint
 from flask import Response
 from flask import render_template
 from flask import request
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import DateField
 
@@ -17,6 +15,8 @@ from access import roles
 from domain import Role
 from forms import BaseForm
 from forms import optional
+from i18n import gettext as _
+from i18n import lazy_gettext as _l
 from labels import label
 from recap_query import JAKARTA
 from recap_query import build_recap

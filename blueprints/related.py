@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from dataclasses import field
 from datetime import timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_
 from sqlalchemy import literal
 from sqlalchemy import or_
@@ -18,6 +17,7 @@ from sqlalchemy.orm import selectinload
 import matching
 from blueprints._helpers import visible_reports
 from extensions import db
+from i18n import lazy_gettext as _l
 from models import Person
 from models import Report
 

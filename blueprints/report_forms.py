@@ -8,8 +8,6 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import get_timezone
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField
 from wtforms import DateTimeLocalField
 from wtforms import FieldList
@@ -35,6 +33,8 @@ from forms import length_between
 from forms import max_length
 from forms import optional
 from forms import required
+from i18n import gettext as _
+from i18n import lazy_gettext as _l
 from labels import label
 
 MIN_DESCRIPTION = 20

@@ -17,8 +17,6 @@ from flask import current_app
 from flask import request
 from flask import session
 from flask_babel import format_decimal
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
@@ -31,6 +29,8 @@ import workflow
 from domain import EventKind
 from domain import Status
 from extensions import db
+from i18n import gettext as _
+from i18n import lazy_gettext as _l
 from models import Event
 from models import Person
 from models import Photo

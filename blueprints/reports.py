@@ -9,8 +9,6 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func
 from sqlalchemy import select
@@ -20,11 +18,11 @@ import workflow
 from access import public
 from access import roles
 from blueprints import report_service
+from blueprints._helpers import get_report_or_404
+from blueprints._helpers import render
 from blueprints.person_form import PersonForm
 from blueprints.person_form import nationality_name
 from blueprints.person_form import nationality_options
-from blueprints._helpers import get_report_or_404
-from blueprints._helpers import render
 from blueprints.report_forms import CATEGORY_HINTS
 from blueprints.report_forms import ReplyForm
 from blueprints.report_forms import ReportForm
@@ -36,6 +34,8 @@ from domain import Role
 from domain import Source
 from domain import Status
 from extensions import db
+from i18n import gettext as _
+from i18n import lazy_gettext as _l
 from models import Report
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")

@@ -14,7 +14,6 @@ from flask import flash
 from flask import redirect
 from flask import request
 from flask import url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -38,6 +37,7 @@ from domain import Outcome
 from domain import Role
 from domain import Status
 from extensions import db
+from i18n import gettext as _
 from labels import label
 from models import Event
 from models import Report

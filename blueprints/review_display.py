@@ -9,8 +9,6 @@ from functools import cache
 from flask import current_app
 from flask import url_for
 from flask_babel import format_date
-from flask_babel import gettext as _
-from flask_babel import ngettext
 
 import workflow
 from blueprints.queue_query import ALL
@@ -18,16 +16,20 @@ from blueprints.queue_query import JAKARTA
 from blueprints.queue_query import OPEN
 from blueprints.queue_query import as_utc
 from domain import Status
+from i18n import gettext as _
+from i18n import ngettext
 from labels import label
 
 
-def waiting_state(report, now):
+def waiting_state(report, now, days=None):
     """How long the report has waited for the office, and whether its first review is late
-    (only a report still waiting for its first review can be: see workflow.is_overdue)."""
+    (only a report still waiting for its first review can be: see workflow.is_overdue).
+    `days`: the working days a first review may take, when not the configured ones."""
     created = as_utc(report.created_at)
     state = {"waited": workflow.waited(created, now), "due": None, "overdue": False}
     if report.status == Status.NEW:
-        days = current_app.config["REVIEW_DUE_WORKING_DAYS"]
+        if days is None:
+            days = current_app.config["REVIEW_DUE_WORKING_DAYS"]
         local_created = created.astimezone(JAKARTA)
         state["due"] = workflow.review_due(local_created, days)
         state["overdue"] = workflow.is_overdue(report.status, local_created,
@@ -72,19 +74,22 @@ def queue_rows(reports, now):
     """The rows of a queue page: each label translated once per page, not once per row."""
     labels = cache(lambda kind, value: str(label(kind, value)))
     durations = cache(duration)
+    dates = cache(lambda day: format_date(day, "medium"))
+    # Built once: the same URL as url_for("review.detail") with the id at its end.
+    detail_url = url_for("review.detail", report_id=0).removesuffix("0")
+    due_days = current_app.config["REVIEW_DUE_WORKING_DAYS"]
     waiting_for, due_on = _("Waiting for %(time)s"), _("first review was due %(date)s")
     more, nobody, unknown = _("and %(count)s more"), _("Not assigned"), _("name unknown")
     rows = []
     for report in reports:
-        state = waiting_state(report, now)
+        state = waiting_state(report, now, due_days)
         is_open = report.status != Status.CLOSED
-        names = report.person_names
-        persons = (names[0] or unknown) if names else ""
-        if len(names) > 1:
-            persons += " " + more % {"count": len(names) - 1}
+        persons = (report.first_person or unknown) if report.person_count else ""
+        if report.person_count > 1:
+            persons += " " + more % {"count": report.person_count - 1}
         rows.append(RowView(
             report=report,
-            url=url_for("review.detail", report_id=report.id),
+            url=f"{detail_url}{report.id}",
             category=labels("category", report.category),
             status=labels("status", report.status),
             urgent=report.urgency == "urgent",
@@ -92,7 +97,7 @@ def queue_rows(reports, now):
             place=f"{report.village_name} · {labels('source', report.source)}",
             persons=persons,
             waiting=waiting_for % {"time": durations(_whole(state["waited"]))} if is_open else "",
-            due=due_on % {"date": format_date(state["due"], "medium")} if state["overdue"] else "",
+            due=due_on % {"date": dates(state["due"].date())} if state["overdue"] else "",
             outcome=labels("outcome", report.outcome) if not is_open else "",
             assignee=report.assignee_name or nobody,
         ))

@@ -3,7 +3,6 @@ event the officer saw travel beside them as plain hidden inputs (review/_workspa
 form fields, so a form shown again after a conflict always carries the fresh values. The status
 and assignment buttons need no form class: their one value is the button pressed."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms import TextAreaField
@@ -12,6 +11,7 @@ from wtforms.validators import StopValidation
 from domain import Outcome
 from forms import max_length
 from forms import optional
+from i18n import lazy_gettext as _l
 from reply_templates import reply_template
 
 MAX_TEXT = 2000

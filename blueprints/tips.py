@@ -15,11 +15,10 @@ from flask import render_template
 from flask import request
 from flask import session
 from flask import url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
-from wtforms import SelectChoice
 from werkzeug.security import generate_password_hash
+from wtforms import SelectChoice
 
 import refcodes
 from access import public
@@ -33,6 +32,7 @@ from blueprints.reports import submit_facts
 from domain import Source
 from extensions import db
 from extensions import limiter
+from i18n import gettext as _
 from models import Report
 from models import Village
 

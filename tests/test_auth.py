@@ -1,8 +1,10 @@
 """Logging in and out, passwords, inactive accounts, the login rate limit, create-user."""
 
 import os
+import time
 import uuid
 
+import itsdangerous.timed
 import pytest
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
@@ -198,3 +200,25 @@ def test_login_session_outlives_the_browser(auth):
     response = auth.login()
     cookie = response.headers["Set-Cookie"]
     assert "Expires=" in cookie  # a persistent cookie, kept for PERMANENT_SESSION_LIFETIME
+
+
+def session_cookie_of(response):
+    return [value for value in response.headers.getlist("Set-Cookie") if value.startswith("session=")]
+
+
+def test_session_cookie_is_renewed_once_a_day_not_on_every_page(app, auth, client, monkeypatch):
+    auth.login()
+    client.get("/")  # the first page adds the CSRF token to the session
+    assert session_cookie_of(client.get("/")) == []  # signed moments ago: nothing to renew
+    # A cookie signed two days ago is still valid (the session lasts a fortnight) and is
+    # renewed, so the fortnight counts from the last visit.
+    signed = client.get_cookie("session").value
+    serializer = app.session_interface.get_signing_serializer(app)
+    data = serializer.loads(signed)
+    two_days_ago = time.time() - 2 * 86400
+    with monkeypatch.context() as patched:
+        patched.setattr(itsdangerous.timed.time, "time", lambda: two_days_ago)
+        client.set_cookie("session", serializer.dumps(data))
+    renewed = session_cookie_of(client.get("/"))
+    assert len(renewed) == 1 and "Expires=" in renewed[0]
+    assert session_cookie_of(client.get("/")) == []

@@ -1,9 +1,14 @@
 """The Indonesian catalog is complete and current; the language choice works as promised."""
 
+import flask_babel
 import pytest
 from babel.messages.pofile import read_po
+from flask import render_template_string
+from flask import request
+from flask_babel import force_locale
 from sqlalchemy import select
 
+import i18n
 import translate
 from extensions import db
 from models import User
@@ -108,3 +113,18 @@ def test_wtforms_messages_are_translated(auth, client):
     page = response.data.decode()
     assert "This field is required" not in page
     assert "Harap isi kolom ini" in page
+
+
+def test_translations_follow_force_locale_and_refresh(app):
+    with app.test_request_context("/", headers={"Accept-Language": "id"}):
+        assert i18n.gettext("Log out") == "Keluar"
+        with force_locale("en"):
+            assert i18n.gettext("Log out") == "Log out"
+            assert i18n.ngettext("%(num)s day", "%(num)s days", 2) == "2 days"
+        assert i18n.gettext("Log out") == "Keluar"
+        assert str(i18n.lazy_gettext("Log out")) == "Keluar"
+        # Changing the choice within a request (as the language switch does) takes effect.
+        request.cookies = {"lang": "en"}
+        flask_babel.refresh()
+        assert i18n.gettext("Log out") == "Log out"
+        assert render_template_string("{{ _('Log out') }}") == "Log out"

@@ -59,11 +59,25 @@ def test_every_page_links_manifest_icons_and_scripts(client):
     assert 'rel="apple-touch-icon"' in page
     for script in ("js/outbox-store.js", "js/outbox.js", "js/pwa.js"):
         assert re.search(rf'<script src="/static/{script}\?v=\w+" defer></script>', page), script
-    config = json.loads(page.split('id="pwa-config">')[1].split("</script>")[0])
+    config = page_config(page)
     assert config["workerUrl"] == "/sw.js" and config["csrfUrl"] == "/csrf"
     assert config["user"] is None
     assert "{count}" in config["text"]["waitingMany"]
     assert 'id="outbox-badge"' in page
+
+
+def page_config(page):
+    return json.loads(page.split('id="pwa-config">')[1].split("</script>")[0])
+
+
+def test_page_config_is_the_users_own_in_their_language(app, auth, client):
+    auth.sign_in_as("petugas")
+    assert page_config(client.get("/").data.decode())["user"] == "petugas"
+    assert page_config(client.get("/").data.decode())["text"]["seeAnswers"] == "Lihat jawaban kantor"
+    client.post("/language", data={"lang": "en", "next": "/"})
+    assert page_config(client.get("/").data.decode())["text"]["seeAnswers"] == "See the office's answers"
+    auth.sign_in_as("desa")
+    assert page_config(client.get("/").data.decode())["user"] == "desa"
 
 
 def test_service_worker_is_served_from_the_root_never_stale(client):

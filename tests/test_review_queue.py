@@ -31,6 +31,12 @@ def tab_counts(response):
         r'data-tab="(\w+)"[^>]*>[^<]*<span class="count">(\d+)</span>', response.data.decode())}
 
 
+def queue_rows_by_code(page):
+    """{reference code: the HTML of its row}."""
+    return {code: row for row in page.split('<li class="card queue-row')[1:]
+            for code in re.findall(r'class="code">([A-Z0-9-]+)<', row)}
+
+
 def days_ago(days, hours=0):
     return datetime.now(UTC) - timedelta(days=days, hours=hours)
 
@@ -245,15 +251,28 @@ def test_waiting_time_and_overdue_reports_stand_out(app, client, auth):
         late = factories.make_report(created_at=days_ago(8)).code
         fresh = factories.make_report(created_at=days_ago(0, hours=3.5)).code
         reviewed = report_in(Status.IN_REVIEW, created_at=days_ago(8))
-    page = client.get("/review/").data.decode()
-    rows = {code: row for row in page.split('<li class="card queue-row')[1:]
-            for code in re.findall(r'class="code">([A-Z0-9-]+)<', row)}
+    rows = queue_rows_by_code(client.get("/review/").data.decode())
     assert rows[late].startswith(" overdue") and "Terlambat" in rows[late]
     assert "8 hari" in rows[late]
     assert "overdue" not in rows[fresh][:20] and "3 jam" in rows[fresh]
     with app.app_context():
         reviewed_code = db.session.get(Report, reviewed).code
     assert "overdue" not in rows[reviewed_code][:20]
+
+
+def test_rows_name_the_first_person_and_how_many_more(app, client, auth):
+    auth.sign_in_as("petugas")
+    with app.app_context():
+        three = factories.make_report(persons=3).code
+        unnamed = factories.make_report(persons=1)
+        unnamed.persons[0].name = ""
+        unnamed = unnamed.code
+        db.session.commit()
+        nobody = factories.make_report(persons=0).code
+    rows = queue_rows_by_code(client.get("/review/").data.decode())
+    assert "Person 1 dan 2 lainnya" in rows[three] and "Person 2" not in rows[three]
+    assert "nama tidak diketahui" in rows[unnamed]
+    assert "Person" not in rows[nobody]
 
 
 def test_review_deadline_is_configurable(app, client, auth):
