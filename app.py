@@ -36,6 +36,7 @@ from extensions import login_manager
 from extensions import migrate
 from extensions import talisman
 from i18n import gettext as _
+from lru import LRUCache
 from session_cookie import DailyRefreshedSession
 
 CSP = {
@@ -185,6 +186,7 @@ def _register_blueprints(app):
 
 
 def _register_hooks(app):
+    from blueprints._helpers import render_kept
     from blueprints.pwa import offline_readable
     from labels import label
 
@@ -203,12 +205,20 @@ def _register_hooks(app):
 
     app.jinja_env.globals["asset_url"] = asset_url  # also used by the manifest and the worker
 
+    menus = LRUCache(256)
+
+    def navigation():
+        """The menu: the same for every page of an endpoint, for each role and language."""
+        role = current_user.role if current_user.is_authenticated else None
+        return render_kept(menus, (role, request.endpoint), "_nav.html")
+
     @app.context_processor
     def inject_globals():
         return {
             "current_locale": str(get_locale()),
             "label": label,
             "may_use": lambda endpoint: access.may_use(endpoint, current_user),
+            "navigation": navigation,
             "office_name": app.config["OFFICE_NAME"],
         }
 

@@ -3,9 +3,12 @@
 from urllib.parse import urlsplit
 
 from flask import abort
+from flask import current_app
 from flask import render_template
 from flask import request
+from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import true
 
 from extensions import db
@@ -26,6 +29,17 @@ def is_partial():
 def render(page, partial, **context):
     """Render the fragment for htmx requests and the full page otherwise."""
     return render_template(partial if is_partial() else page, **context)
+
+
+def render_kept(kept, key, template, **context):
+    """Render a piece of a page once and keep it in `kept` (an LRUCache): for pieces that
+    depend on nothing but the language and `key` (a role, the filters...), never on the data."""
+    def make():
+        return Markup(render_template(template, **context))
+
+    if current_app.debug:  # templates are being edited
+        return make()
+    return kept.get_or_make((str(get_locale()), request.script_root, template, *key), make)
 
 
 def safe_next(target, fallback):

@@ -29,6 +29,8 @@ from domain import Status
 from domain import Urgency
 from extensions import db
 from i18n import gettext as _
+from i18n import lazy_gettext as _l
+from lru import LRUCache
 from models import Person
 from models import Report
 from models import User
@@ -98,24 +100,27 @@ class QueueFilters:
                 self.date_from, self.date_to)
 
 
+# The filters chosen from a list: what each may be, and the message when it is something else.
+CHOICES = {
+    "status": (frozenset(TABS), _l("Choose one of the tabs.")),
+    "category": (frozenset(Category), _l("Choose a category from the list.")),
+    "urgency": (frozenset(Urgency), _l("Choose an urgency from the list.")),
+    "source": (frozenset(Source), _l("Choose a source from the list.")),
+    "assignee": (frozenset(ASSIGNEES), _l("Choose an assignee from the list.")),
+    "sort": (frozenset(SORTS), _l("Choose an order from the list.")),
+}
+
+
 def parse_filters(args, village_ids):
     """Read the filters from request arguments; bad values are dropped with a message each."""
     errors = {}
     values = {}
-
-    def choice(name, allowed, message):
+    for name, (allowed, message) in CHOICES.items():
         raw = args.get(name, "").strip()
         if raw and raw not in allowed:
-            errors[name] = message
+            errors[name] = str(message)
         elif raw:
             values[name] = raw
-
-    choice("status", TABS, _("Choose one of the tabs."))
-    choice("category", set(Category), _("Choose a category from the list."))
-    choice("urgency", set(Urgency), _("Choose an urgency from the list."))
-    choice("source", set(Source), _("Choose a source from the list."))
-    choice("assignee", ASSIGNEES, _("Choose an assignee from the list."))
-    choice("sort", SORTS, _("Choose an order from the list."))
     village = args.get("village", "").strip()
     if village:
         if village.isdigit() and (village_ids is None or int(village) in village_ids):
@@ -221,8 +226,27 @@ class QueueRow:
     person_count: int
 
 
+# Built statements, by what they depend on: building one costs more than running it, and officers
+# mostly open the same few views.
+_page_statements = LRUCache(256)
+
+
 def queue_page(user, filters):
-    """One page of reports, and whether another page follows: one statement, however many rows.
+    """One page of reports, and whether another page follows: one statement, however many rows."""
+    village_ids = [filters.village] if filters.village else user.visible_village_ids()
+    if village_ids == []:
+        return [], False
+    key = (filters, None if village_ids is None else tuple(village_ids),
+           user.id if filters.assignee == "me" else None)
+    statement = _page_statements.get_or_make(
+        key, lambda: _page_statement(user, filters, village_ids))
+    rows = db.session.execute(statement).all()
+    reports = [QueueRow(*row) for row in rows]
+    return reports[: filters.per_page], len(rows) > filters.per_page
+
+
+def _page_statement(user, filters, village_ids):
+    """The statement of a page of rows.
 
     An officer's reports are read village by village, each village's first rows straight from an
     index in the page's order, then merged: a village's reports lie together in those indexes,
@@ -230,9 +254,6 @@ def queue_page(user, filters):
     skipping other villages' rows, or fetching all of the officer's reports and sorting them."""
     order = ORDERS[filters.sort]
     conditions = _conditions(user, filters, villages=False)
-    village_ids = [filters.village] if filters.village else user.visible_village_ids()
-    if village_ids == []:
-        return [], False
     statement = select(*ROW_COLUMNS).where(*conditions)
     if village_ids is not None:
         rows_needed = filters.page * filters.per_page + 1
@@ -251,9 +272,7 @@ def queue_page(user, filters):
         .limit(filters.per_page + 1)
         .offset((filters.page - 1) * filters.per_page)
     )
-    rows = db.session.execute(statement).all()
-    reports = [QueueRow(*row) for row in rows]
-    return reports[: filters.per_page], len(rows) > filters.per_page
+    return statement
 
 
 def conditions_for_counts(user, filters):

@@ -1,5 +1,6 @@
 """The officers' review queue and report detail page (actions: review_actions.py)."""
 
+from dataclasses import replace
 from datetime import UTC
 from datetime import datetime
 
@@ -19,12 +20,12 @@ from blueprints import queue_counts
 from blueprints import queue_query
 from blueprints._helpers import get_report_or_404
 from blueprints._helpers import is_partial
-from blueprints._helpers import render
+from blueprints._helpers import render_kept
 from blueprints.related import duplicates_of
 from blueprints.related import related_reports
 from blueprints.review_display import duration
 from blueprints.review_display import queue_rows
-from blueprints.review_display import tab_labels
+from blueprints.review_display import queue_tabs
 from blueprints.review_display import waiting_state
 from blueprints.review_forms import blank_forms
 from domain import Category
@@ -35,6 +36,7 @@ from domain import Status
 from domain import Urgency
 from extensions import db
 from labels import label
+from lru import LRUCache
 from models import Event
 from models import Report
 from models import Village
@@ -44,6 +46,7 @@ bp = Blueprint("review", __name__, url_prefix="/review")
 # module on every render, which costs milliseconds on every queue page.
 bp.add_app_template_global(label, "label")
 office = roles(Role.OFFICER, Role.ADMIN)
+filter_forms = LRUCache(256)
 
 DETAIL_OPTIONS = (
     joinedload(Report.village),
@@ -92,20 +95,31 @@ def queue():
         "rows": queue_rows(reports, datetime.now(UTC)),
         "has_next": has_next,
         "counts": queue_counts.status_counts(current_user, filters),
-        "tabs": tab_labels(),
-        "choices": _filter_choices(),
+        "tabs": queue_tabs(filters),
     }
-    response = make_response(render("review/queue.html", "review/_results.html", **context))
-    response.status_code = 422 if errors else 200
-    if is_partial():
-        # The address bar shows the canonical URL of what is listed, so it can be shared.
-        response.headers["HX-Push-Url"] = url_for("review.queue", **filters.as_args())
+    status = 422 if errors else 200
+    if not is_partial():
+        form = filter_form(filters, errors)
+        return render_template("review/queue.html", filter_form=form, **context), status
+    response = make_response(render_template("review/_results.html", **context), status)
+    # The address bar shows the canonical URL of what is listed, so it can be shared.
+    response.headers["HX-Push-Url"] = url_for("review.queue", **filters.as_args())
     return response
 
 
-def _filter_choices():
+def filter_form(filters, errors):
+    """The filter form, as the user last set it: kept per language, filters and villages."""
+    filters = replace(filters, page=1)  # the form does not show the page: one entry for all
+    villages = visible_villages()
+    key = (filters, tuple(sorted(errors.items())),
+           tuple((village.id, village.name) for village in villages))
+    return render_kept(filter_forms, key, "review/_filters.html", filters=filters,
+                       errors=errors, choices=_filter_choices(villages))
+
+
+def _filter_choices(villages):
     return {
-        "village": visible_villages(),
+        "village": villages,
         "category": list(Category),
         "urgency": list(Urgency),
         "source": list(Source),

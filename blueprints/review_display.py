@@ -3,10 +3,12 @@ with every label and time worked out once per page. The queue is the busiest pag
 a translation looked up per row and per label costs more than its database queries."""
 
 from dataclasses import dataclass
+from dataclasses import replace
 from datetime import timedelta
 from functools import cache
 
 from flask import current_app
+from flask import request
 from flask import url_for
 from flask_babel import format_date
 
@@ -19,6 +21,7 @@ from domain import Status
 from i18n import gettext as _
 from i18n import ngettext
 from labels import label
+from lru import LRUCache
 
 
 def waiting_state(report, now, days=None):
@@ -46,10 +49,18 @@ def duration(delta):
     return ngettext("%(num)s minute", "%(num)s minutes", delta.seconds // 60)
 
 
-def tab_labels():
-    """The queue's tabs: open reports, each status, all."""
-    return {OPEN: _("Open"), ALL: _("All")} | {status: str(label("status", status))
-                                               for status in Status}
+TAB_ORDER = (OPEN, ALL, *Status)
+_tab_urls = LRUCache(256)
+
+
+def queue_tabs(filters):
+    """The queue's tabs, (key, title, URL): open reports, all, then each status. Their URLs keep
+    the other filters; worked out once per filters, as they depend on nothing else."""
+    filters = replace(filters, status=OPEN, page=1)
+    urls = _tab_urls.get_or_make((request.script_root, filters), lambda: {
+        tab: url_for("review.queue", **filters.as_args(status=tab)) for tab in TAB_ORDER})
+    titles = {OPEN: _("Open"), ALL: _("All")}
+    return [(tab, titles.get(tab) or str(label("status", tab)), urls[tab]) for tab in TAB_ORDER]
 
 
 @dataclass(frozen=True)
