@@ -2,15 +2,15 @@
 with every label and time worked out once per page. The queue is the busiest page of the app:
 a translation looked up per row and per label costs more than its database queries."""
 
-from dataclasses import dataclass
 from dataclasses import replace
 from datetime import timedelta
-from functools import cache
+from typing import NamedTuple
 
 from flask import current_app
 from flask import request
 from flask import url_for
 from flask_babel import format_date
+from flask_babel import get_locale
 
 import workflow
 from blueprints.queue_query import ALL
@@ -63,9 +63,8 @@ def queue_tabs(filters):
     return [(tab, titles.get(tab) or str(label("status", tab)), urls[tab]) for tab in TAB_ORDER]
 
 
-@dataclass(frozen=True)
-class RowView:
-    """A queue row as the template prints it."""
+class RowView(NamedTuple):
+    """A queue row as the template prints it (a named tuple: made 25 times per page)."""
 
     report: object
     url: str
@@ -81,11 +80,29 @@ class RowView:
     assignee: str
 
 
+# Texts that depend on nothing but the language and a value, made once per worker and language:
+# Babel's formatting of a date or a duration costs more than the rest of a row. The values are
+# few (the labels, whole days, hours or minutes of waiting, calendar days), so nothing is evicted.
+MAKE_TEXT = {
+    "category": lambda value: str(label("category", value)),
+    "status": lambda value: str(label("status", value)),
+    "source": lambda value: str(label("source", value)),
+    "outcome": lambda value: str(label("outcome", value)),
+    "waited": duration,
+    "due": lambda day: format_date(day, "medium"),
+}
+_texts_by_language = {}
+
+
 def queue_rows(reports, now):
-    """The rows of a queue page: each label translated once per page, not once per row."""
-    labels = cache(lambda kind, value: str(label(kind, value)))
-    durations = cache(duration)
-    dates = cache(lambda day: format_date(day, "medium"))
+    """The rows of a queue page, with every label and time as the template prints it."""
+    kept = _texts_by_language.setdefault(str(get_locale()), {})
+
+    def text(kind, value):
+        if (kind, value) not in kept:
+            kept[kind, value] = MAKE_TEXT[kind](value)
+        return kept[kind, value]
+
     # Built once: the same URL as url_for("review.detail") with the id at its end.
     detail_url = url_for("review.detail", report_id=0).removesuffix("0")
     due_days = current_app.config["REVIEW_DUE_WORKING_DAYS"]
@@ -101,15 +118,15 @@ def queue_rows(reports, now):
         rows.append(RowView(
             report=report,
             url=f"{detail_url}{report.id}",
-            category=labels("category", report.category),
-            status=labels("status", report.status),
+            category=text("category", report.category),
+            status=text("status", report.status),
             urgent=report.urgency == "urgent",
             overdue=is_open and state["overdue"],
-            place=f"{report.village_name} · {labels('source', report.source)}",
+            place=f"{report.village_name} · {text('source', report.source)}",
             persons=persons,
-            waiting=waiting_for % {"time": durations(_whole(state["waited"]))} if is_open else "",
-            due=due_on % {"date": dates(state["due"].date())} if state["overdue"] else "",
-            outcome=labels("outcome", report.outcome) if not is_open else "",
+            waiting=waiting_for % {"time": text("waited", _whole(state["waited"]))} if is_open else "",
+            due=due_on % {"date": text("due", state["due"].date())} if state["overdue"] else "",
+            outcome=text("outcome", report.outcome) if not is_open else "",
             assignee=report.assignee_name or nobody,
         ))
     return rows
