@@ -168,6 +168,10 @@ OPEN_REPORT = text("status != 'closed'")
 Index("ix_reports_status_urgency_created", Report.status, Report.urgency.desc(), Report.created_at)
 Index("ix_reports_village_status_urgency_created", Report.village_id, Report.status,
       Report.urgency.desc(), Report.created_at)
+# A status tab in the newest or latest-activity order: a tab's reports can be a few among a
+# village's thousands, too sparse to find by reading the village's reports in that order.
+Index("ix_reports_village_status_created", Report.village_id, Report.status, Report.created_at)
+Index("ix_reports_village_status_updated", Report.village_id, Report.status, Report.updated_at)
 Index("ix_reports_open_urgency_created", Report.urgency.desc(), Report.created_at,
       Report.village_id, Report.status, sqlite_where=OPEN_REPORT, postgresql_where=OPEN_REPORT)
 Index("ix_reports_village_open", Report.village_id, Report.urgency.desc(), Report.created_at,

@@ -22,8 +22,10 @@ from jinja2.utils import htmlsafe_json_dumps
 from access import public
 from i18n import gettext as _
 from i18n import ngettext
+from lru import LRUCache
 
 bp = Blueprint("pwa", __name__)
+client_configs = LRUCache(1024)
 
 THEME_COLOUR = "#0b5d4b"  # --green in static/css/app.css
 BACKGROUND_COLOUR = "#f6f8f7"  # --bg
@@ -154,12 +156,13 @@ def never_keep_one_time_messages(response):
 def client_config_json():
     """client_config() as JSON for the page, worked out once per language, user and mount
     point: every page carries it, and it does not change between a user's pages."""
+    def make():
+        return htmlsafe_json_dumps(client_config(), dumps=current_app.json.dumps)
+
+    if current_app.debug:
+        return make()
     user = current_user.username if current_user.is_authenticated else None
-    key = (str(get_locale()), user, request.script_root)
-    known = current_app.extensions.setdefault("pwa_client_config", {})
-    if key not in known or current_app.debug:
-        known[key] = htmlsafe_json_dumps(client_config(), dumps=current_app.json.dumps)
-    return known[key]
+    return client_configs.get_or_make((str(get_locale()), user, request.script_root), make)
 
 
 @bp.app_context_processor
