@@ -1,5 +1,7 @@
 """The Indonesian catalog is complete and current; the language choice works as promised."""
 
+import re
+
 import flask_babel
 import pytest
 from babel.messages.pofile import read_po
@@ -128,3 +130,12 @@ def test_translations_follow_force_locale_and_refresh(app):
         flask_babel.refresh()
         assert i18n.gettext("Log out") == "Log out"
         assert render_template_string("{{ _('Log out') }}") == "Log out"
+
+
+def test_code_translates_through_i18n():
+    """Flask-Babel's own gettext finds the request's catalog anew on every call (i18n.py)."""
+    root = translate.TRANSLATIONS.parent
+    sources = [path for path in root.rglob("*.py")
+               if not {".venv", "tests"} & set(path.relative_to(root).parts)]
+    direct = re.compile(r"^from flask_babel import (gettext|ngettext|lazy_gettext)\b", re.M)
+    assert [str(path) for path in sources if direct.search(path.read_text())] == []
