@@ -1,5 +1,5 @@
 """Form base class and validators whose messages come from our own catalog.
-WTForms ships no Indonesian translation, so its built-in messages are routed through Flask-Babel."""
+WTForms ships no Indonesian translation, so its built-in messages are routed through i18n.py."""
 
 from flask_wtf import FlaskForm
 from wtforms.validators import InputRequired

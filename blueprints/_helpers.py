@@ -31,15 +31,18 @@ def render(page, partial, **context):
     return render_template(partial if is_partial() else page, **context)
 
 
-def render_kept(kept, key, template, **context):
-    """Render a piece of a page once and keep it in `kept` (an LRUCache): for pieces that
-    depend on nothing but the language and `key` (a role, the filters...), never on the data."""
-    def make():
-        return Markup(render_template(template, **context))
-
-    if current_app.debug:  # templates are being edited
+def kept_per_language(cache, key, make):
+    """`make()`, made once and kept in `cache` (an LRUCache): for what depends on nothing but
+    the language, the mount point and `key` (a role, the filters...), never on the data."""
+    if current_app.debug:  # templates and code are being edited
         return make()
-    return kept.get_or_make((str(get_locale()), request.script_root, template, *key), make)
+    return cache.get_or_make((str(get_locale()), request.script_root, *key), make)
+
+
+def render_kept(cache, key, template, **context):
+    """A piece of a page rendered once per language and `key` and kept (kept_per_language)."""
+    return kept_per_language(cache, (template, *key),
+                             lambda: Markup(render_template(template, **context)))
 
 
 def safe_next(target, fallback):

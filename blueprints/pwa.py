@@ -14,12 +14,12 @@ from flask import request
 from flask import url_for
 from flask.globals import request_ctx
 from flask_babel import force_locale
-from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from jinja2.utils import htmlsafe_json_dumps
 
 from access import public
+from blueprints._helpers import kept_per_language
 from i18n import gettext as _
 from i18n import ngettext
 from lru import LRUCache
@@ -156,13 +156,9 @@ def never_keep_one_time_messages(response):
 def client_config_json():
     """client_config() as JSON for the page, worked out once per language, user and mount
     point: every page carries it, and it does not change between a user's pages."""
-    def make():
-        return htmlsafe_json_dumps(client_config(), dumps=current_app.json.dumps)
-
-    if current_app.debug:
-        return make()
     user = current_user.username if current_user.is_authenticated else None
-    return client_configs.get_or_make((str(get_locale()), user, request.script_root), make)
+    return kept_per_language(client_configs, (user,), lambda: htmlsafe_json_dumps(
+        client_config(), dumps=current_app.json.dumps))
 
 
 @bp.app_context_processor

@@ -261,13 +261,14 @@ def _page_statement(user, filters, village_ids):
     while across several villages the database would have to choose between reading in order and
     skipping other villages' rows, or fetching all of the officer's reports and sorting them."""
     conditions = _conditions(user, filters, villages=False)
-    ids = select(Report.id).where(*conditions).order_by(*order_by(filters.sort))
+    order = order_by(filters.sort)
+    ids = select(Report.id).where(*conditions).order_by(*order)
     if village_ids is not None:
         names = dict.fromkeys([*(name for name, _descending in ORDERS[filters.sort]), "id"])
         sort_columns = [Report.__table__.c[name] for name in names]
         arms = [
             select(*sort_columns).where(Report.village_id == village_id, *conditions)
-            .order_by(*order_by(filters.sort)).limit(filters.page * filters.per_page + 1)
+            .order_by(*order).limit(filters.page * filters.per_page + 1)
             .subquery()
             for village_id in village_ids
         ]
@@ -280,7 +281,7 @@ def _page_statement(user, filters, village_ids):
         .join(ids, ids.c.id == Report.id)
         .join(Village, Village.id == Report.village_id)
         .outerjoin(User, User.id == Report.assignee_id)
-        .order_by(*order_by(filters.sort))
+        .order_by(*order)
     )
 
 

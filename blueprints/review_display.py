@@ -1,6 +1,6 @@
 """How the review pages show reports: waiting times, overdue first reviews, and the queue's rows
-with every label and time worked out once per page. The queue is the busiest page of the app:
-a translation looked up per row and per label costs more than its database queries."""
+with every label and time made once per worker and language. The queue is the busiest page of
+the app: a translation looked up per row and per label costs more than its database queries."""
 
 from dataclasses import replace
 from datetime import timedelta
@@ -24,15 +24,13 @@ from labels import label
 from lru import LRUCache
 
 
-def waiting_state(report, now, days=None):
+def waiting_state(report, now):
     """How long the report has waited for the office, and whether its first review is late
-    (only a report still waiting for its first review can be: see workflow.is_overdue).
-    `days`: the working days a first review may take, when not the configured ones."""
+    (only a report still waiting for its first review can be: see workflow.is_overdue)."""
     created = as_utc(report.created_at)
     state = {"waited": workflow.waited(created, now), "due": None, "overdue": False}
     if report.status == Status.NEW:
-        if days is None:
-            days = current_app.config["REVIEW_DUE_WORKING_DAYS"]
+        days = current_app.config["REVIEW_DUE_WORKING_DAYS"]
         local_created = created.astimezone(JAKARTA)
         state["due"] = workflow.review_due(local_created, days)
         state["overdue"] = workflow.is_overdue(report.status, local_created,
@@ -83,11 +81,8 @@ class RowView(NamedTuple):
 # Texts that depend on nothing but the language and a value, made once per worker and language:
 # Babel's formatting of a date or a duration costs more than the rest of a row. The values are
 # few (the labels, whole days, hours or minutes of waiting, calendar days), so nothing is evicted.
+# Other kinds are labels (labels.py).
 MAKE_TEXT = {
-    "category": lambda value: str(label("category", value)),
-    "status": lambda value: str(label("status", value)),
-    "source": lambda value: str(label("source", value)),
-    "outcome": lambda value: str(label("outcome", value)),
     "waited": duration,
     "due": lambda day: format_date(day, "medium"),
 }
@@ -100,17 +95,17 @@ def queue_rows(reports, now):
 
     def text(kind, value):
         if (kind, value) not in kept:
-            kept[kind, value] = MAKE_TEXT[kind](value)
+            make = MAKE_TEXT.get(kind) or (lambda value: str(label(kind, value)))
+            kept[kind, value] = make(value)
         return kept[kind, value]
 
     # Built once: the same URL as url_for("review.detail") with the id at its end.
     detail_url = url_for("review.detail", report_id=0).removesuffix("0")
-    due_days = current_app.config["REVIEW_DUE_WORKING_DAYS"]
     waiting_for, due_on = _("Waiting for %(time)s"), _("first review was due %(date)s")
     more, nobody, unknown = _("and %(count)s more"), _("Not assigned"), _("name unknown")
     rows = []
     for report in reports:
-        state = waiting_state(report, now, due_days)
+        state = waiting_state(report, now)
         is_open = report.status != Status.CLOSED
         persons = (report.first_person or unknown) if report.person_count else ""
         if report.person_count > 1:
