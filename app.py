@@ -1,8 +1,6 @@
 """Desa Binaan: the application factory and command-line tools."""
 
-import hashlib
 import os
-import sqlite3
 from pathlib import Path
 
 import click
@@ -13,19 +11,16 @@ from flask import make_response
 from flask import redirect
 from flask import request
 from flask import url_for
-from flask_babel import get_locale
 from flask_login import current_user
+from jinja2 import FileSystemBytecodeCache
 from jinja2 import StrictUndefined
 from sqlalchemy import bindparam
-from sqlalchemy import event
 from sqlalchemy import func
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-import access
-import i18n
+import web
 from config import CONFIGS
 from config import INSTANCE_DIR
 from extensions import babel
@@ -36,9 +31,8 @@ from extensions import limiter
 from extensions import login_manager
 from extensions import migrate
 from extensions import talisman
-from i18n import gettext as _
-from lru import LRUCache
-from session_cookie import DailyRefreshedSession
+from web import i18n
+from web.i18n import gettext as _
 
 CSP = {
     "default-src": "'self'",
@@ -68,7 +62,6 @@ def create_app(test_config=None):
         raise click.UsageError(f"APP_ENV must be one of {', '.join(CONFIGS)}, not {mode!r}")
 
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
-    app.session_interface = DailyRefreshedSession()
     app.config.from_object(CONFIGS[mode])
     app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):
@@ -82,12 +75,16 @@ def create_app(test_config=None):
     app.jinja_env.lstrip_blocks = True
     if app.testing:
         app.jinja_env.undefined = StrictUndefined
+    if app.config["JINJA_BYTECODE_DIR"]:
+        # Compiled templates shared by every app and worker process (tests make hundreds).
+        Path(app.config["JINJA_BYTECODE_DIR"]).mkdir(parents=True, exist_ok=True)
+        app.jinja_env.bytecode_cache = FileSystemBytecodeCache(app.config["JINJA_BYTECODE_DIR"])
     if app.config["PROXY_FIX"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     _init_extensions(app)
     _register_blueprints(app)
-    _register_hooks(app)
+    web.init_app(app)
     _register_cli(app)
     return app
 
@@ -162,105 +159,30 @@ def select_locale():
 
 
 def _register_blueprints(app):
-    import mail  # noqa: F401 - e-mails officers about urgent reports (session listeners)
     from blueprints import admin
     from blueprints import audit
     from blueprints import auth
     from blueprints import errors
     from blueprints import guidance
     from blueprints import main
-    from blueprints import photo_files
+    from blueprints import photos
     from blueprints import pwa
     from blueprints import recap
     from blueprints import reports
     from blueprints import review
-    from blueprints import review_actions  # noqa: F401 - the review blueprint's POST routes
     from blueprints import tips
 
-    blueprints = (admin, audit, auth, errors, guidance, main, photo_files, pwa, recap, reports, review,
-                  tips)
-    for module in blueprints:
+    for module in (admin, audit, auth, errors, guidance, main, photos, pwa, recap, reports, review,
+                   tips):
         app.register_blueprint(module.bp)
-
-    serve_static = app.view_functions["static"]
-
-    @access.public
-    def static(filename):
-        return serve_static(filename=filename)
-
-    app.view_functions["static"] = static
-
-
-def _register_hooks(app):
-    from blueprints._helpers import render_kept
-    from blueprints.pwa import offline_readable
-    from labels import label
-
-    app.before_request(access.enforce_access)
-    asset_urls = {}
-
-    def asset_url(filename):
-        """A static URL carrying a content hash, so browsers may cache it for a year. Worked out
-        once per file: every page links eight of them."""
-        key = (request.script_root if request else "", filename)
-        if key not in asset_urls or app.debug:
-            path = Path(app.static_folder) / filename
-            version = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
-            asset_urls[key] = url_for("static", filename=filename, v=version)
-        return asset_urls[key]
-
-    app.jinja_env.globals["asset_url"] = asset_url  # also used by the manifest and the worker
-
-    menus = LRUCache(256)
-
-    def navigation():
-        """The menu: the same for every page of an endpoint, for each role and language."""
-        role = current_user.role if current_user.is_authenticated else None
-        return render_kept(menus, (role, request.endpoint), "_nav.html")
-
-    @app.context_processor
-    def inject_globals():
-        return {
-            "current_locale": str(get_locale()),
-            "label": label,
-            "may_use": lambda endpoint: access.may_use(endpoint, current_user),
-            "navigation": navigation,
-            "office_name": app.config["OFFICE_NAME"],
-        }
-
-    @app.after_request
-    def set_cache_headers(response):
-        if request.endpoint == "static" and request.args.get("v"):
-            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
-            return response
-        if response.mimetype == "text/html":
-            response.vary.update(("Cookie", "Accept-Language", "HX-Request"))
-            if current_user.is_authenticated and "Cache-Control" not in response.headers:
-                # Pages kept for offline reading (guidance, empty forms) may be stored on the
-                # phone; every other signed-in page may hold other people's data: never stored.
-                private = "no-cache" if offline_readable(request.endpoint) else "no-store"
-                response.headers["Cache-Control"] = f"private, {private}"
-        return response
-
-
-@event.listens_for(Engine, "connect")
-def _tune_sqlite(dbapi_connection, _record):
-    """WAL for concurrent readers, enforced foreign keys, and waiting instead of failing."""
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
 
 
 def _register_cli(app):
     from domain import Role
     from models import User
-    from models import Village
-    from seed import seed_demo
-    from seed_reports import seed_demo_reports
+    from services import accounts
+    from services.demo import seed_demo
+    from services.demo_reports import seed_demo_reports
 
     @app.cli.command("seed-demo")
     def seed_demo_command():
@@ -283,26 +205,18 @@ def _register_cli(app):
     @click.password_option()
     def create_user_command(username, full_name, role, villages, phone, email, locale, password):
         """Create an account of any role."""
-        username = username.strip().lower()
-        if User.by_username(username):
-            raise click.UsageError(f"User {username!r} already exists.")
-        if len(password) < 8:
-            raise click.UsageError("The password must have at least 8 characters.")
-        found = []
-        for name in villages:
-            village = db.session.scalar(select(Village).where(Village.name == name))
-            if village is None:
-                raise click.UsageError(f"No village named {name!r}.")
-            found.append(village)
+        if accounts.username_taken(username):
+            raise click.UsageError(f"User {accounts.normal_username(username)!r} already exists.")
+        if len(password) < accounts.MIN_PASSWORD:
+            raise click.UsageError(f"The password must have at least {accounts.MIN_PASSWORD} characters.")
+        try:
+            found = accounts.villages_named(villages)
+        except LookupError as missing:
+            raise click.UsageError(f"No village named {missing.args[0]!r}.") from None
         if role == Role.OFFICIAL and len(found) != 1:
             raise click.UsageError("An official belongs to exactly one village (--village).")
-        user = User(username=username, full_name=full_name, role=role, phone=phone,
-                    email=email.strip(), locale=locale)
-        user.set_password(password)
-        if role == Role.OFFICIAL:
-            user.village = found[0]
-        elif role == Role.OFFICER:
-            user.villages = found
-        db.session.add(user)
-        db.session.commit()
-        click.echo(f"Created {role} {username}.")
+        user = accounts.save_account(
+            User(), username=username, full_name=full_name, role=role, phone=phone, email=email,
+            locale=locale, password=password, village_id=found[0].id if found else None,
+            village_ids=[village.id for village in found])
+        click.echo(f"Created {role} {user.username}.")

@@ -1,8 +1,11 @@
 """Settings read from the environment, one class per mode."""
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
+
+from domain.calendar import OFFICE_ZONE_NAME
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
@@ -33,7 +36,7 @@ class Config:
     MAX_FORM_PARTS = 200
 
     BABEL_DEFAULT_LOCALE = "id"
-    BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+    BABEL_DEFAULT_TIMEZONE = OFFICE_ZONE_NAME
     LANGUAGES = ("id", "en")
 
     # A report queued offline for days must still be accepted: tokens live as long as the session.
@@ -45,6 +48,11 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    # Renewed once a day instead (web/session.py): a fortnight after the last visit, give or take.
+    SESSION_REFRESH_EACH_REQUEST = False
+    PASSWORD_HASH_METHOD = "scrypt"
+    # A folder for compiled templates, shared by worker processes (empty: compiled per process).
+    JINJA_BYTECODE_DIR = os.environ.get("JINJA_BYTECODE_DIR", "")
     FORCE_HTTPS = env_flag("FORCE_HTTPS", False)
     PROXY_FIX = env_flag("PROXY_FIX", False)
 
@@ -100,6 +108,9 @@ class TestingConfig(DevelopmentConfig):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    # One iteration: hundreds of logins a run; tests/test_auth.py checks the real scrypt.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
+    JINJA_BYTECODE_DIR = os.path.join(tempfile.gettempdir(), f"desa-binaan-jinja-{os.getuid()}")
 
 
 CONFIGS = {

@@ -3,6 +3,7 @@
 from datetime import UTC
 from datetime import datetime
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import Column
 from sqlalchemy import DateTime
@@ -21,10 +22,16 @@ from sqlalchemy.orm import validates
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
-import matching
-from domain import Role
+from domain import matching
+from domain import visibility
 from domain import Status
 from extensions import db
+
+
+def hash_secret(secret):
+    """A salted hash of a password or PIN, never the secret itself: scrypt, slow on purpose
+    (the testing configuration picks a cheap method, and one test checks the real one)."""
+    return generate_password_hash(secret, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def utcnow():
@@ -83,18 +90,14 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password):
         """Store a salted scrypt hash, never the password."""
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_secret(password)
 
     def check_password(self, password):
         return check_password_hash(self.password_hash, password)
 
     def visible_village_ids(self):
         """Ids of the villages whose reports this user may see; None means all of them."""
-        if self.role == Role.ADMIN:
-            return None
-        if self.role == Role.OFFICER:
-            return [village.id for village in self.villages]
-        return [self.village_id] if self.village_id else []
+        return visibility.visible_village_ids(self)
 
     @classmethod
     def by_username(cls, username):

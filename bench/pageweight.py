@@ -31,8 +31,8 @@ from werkzeug.serving import make_server  # noqa: E402
 from app import create_app  # noqa: E402
 from bench.throttle import SlowLink  # noqa: E402
 from extensions import db  # noqa: E402
-from seed import DEMO_PASSWORD  # noqa: E402
-from seed import seed_demo  # noqa: E402
+from services.demo import DEMO_PASSWORD  # noqa: E402
+from services.demo import seed_demo  # noqa: E402
 from tests import factories  # noqa: E402
 from tests.browser.conftest import CHROMIUM_ARGS  # noqa: E402
 from tests.browser.conftest import PHONE  # noqa: E402

@@ -12,8 +12,8 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy import text
 
-import matching
-import refcodes
+from domain import matching
+from domain import refcodes
 from domain import Category
 from domain import EventKind
 from domain import Outcome
@@ -26,8 +26,8 @@ from models import Person
 from models import Report
 from models import User
 from models import Village
-from seed import demo_password_hash
-from seed import seed_demo
+from services.demo import demo_password_hash
+from services.demo import seed_demo
 
 YEARS = 5
 RECENT_DAYS = 60

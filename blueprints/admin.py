@@ -18,19 +18,20 @@ from wtforms import StringField
 from wtforms import widgets
 from wtforms.fields.choices import SelectChoice
 
-from access import roles
 from domain import Role
 from extensions import db
-from forms import BaseForm
-from forms import length_between
-from forms import max_length
-from forms import optional
-from forms import required
-from i18n import gettext as _
-from i18n import lazy_gettext as _l
-from labels import ROLE_LABELS
 from models import User
 from models import Village
+from services import accounts
+from web.access import roles
+from web.forms import BaseForm
+from web.forms import length_between
+from web.forms import max_length
+from web.forms import optional
+from web.forms import required
+from web.i18n import gettext as _
+from web.i18n import lazy_gettext as _l
+from web.labels import ROLE_LABELS
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -65,7 +66,7 @@ class UserForm(BaseForm):
     active = BooleanField(_l("Active: may log in"), default=True)
     password = PasswordField(
         _l("Password"),
-        validators=[optional(), length_between(8, 128)],
+        validators=[optional(), length_between(accounts.MIN_PASSWORD, 128)],
         description=_l("At least 8 characters. Leave empty to keep the current password."),
     )
 
@@ -73,11 +74,6 @@ class UserForm(BaseForm):
 def _village_choices():
     villages = db.session.scalars(select(Village).order_by(Village.name)).all()
     return [SelectChoice(village.id, village.name) for village in villages]
-
-
-def _name_taken(model, column, value, own_id):
-    found = db.session.scalar(select(model.id).where(column == value))
-    return found is not None and found != own_id
 
 
 @bp.route("/")
@@ -101,7 +97,7 @@ def village(village_id=None):
     record = db.get_or_404(Village, village_id) if village_id else Village()
     form = VillageForm(obj=record)
     if form.validate_on_submit():
-        if _name_taken(Village, Village.name, form.name.data.strip(), record.id):
+        if accounts.village_name_taken(form.name.data, record.id):
             form.name.errors.append(_("A village with this name already exists."))
         else:
             form.populate_obj(record)
@@ -127,7 +123,11 @@ def user(user_id=None):
         form.village.data = record.village_id or 0
         form.villages.data = [village.id for village in record.villages]
     if form.validate_on_submit() and _account_is_consistent(form, record):
-        _save_account(form, record)
+        accounts.save_account(
+            record, username=form.username.data, full_name=form.full_name.data,
+            role=form.role.data, active=form.active.data, phone=form.phone.data,
+            email=form.email.data, village_id=form.village.data,
+            village_ids=form.villages.data or (), password=form.password.data)
         flash(_("Account %(username)s saved.", username=record.username), "success")
         return redirect(url_for("admin.index"), 303)
     status = 422 if request.method == "POST" else 200
@@ -136,8 +136,7 @@ def user(user_id=None):
 
 def _account_is_consistent(form, record):
     """Rules a single field cannot check: unique name, villages fitting the role, no lock-out."""
-    username = form.username.data.strip().lower()
-    if _name_taken(User, User.username, username, record.id):
+    if accounts.username_taken(form.username.data, record.id):
         form.username.errors.append(_("This username is taken."))
     if form.email.data and "@" not in form.email.data:
         form.email.errors.append(_("Enter an e-mail address like name@example.org."))
@@ -150,19 +149,3 @@ def _account_is_consistent(form, record):
     return not any(
         field.errors for field in (form.username, form.email, form.village, form.password, form.role)
     )
-
-
-def _save_account(form, record):
-    record.username = form.username.data.strip().lower()
-    record.full_name = form.full_name.data.strip()
-    record.phone = (form.phone.data or "").strip()
-    record.email = (form.email.data or "").strip()
-    record.role = form.role.data
-    record.active = form.active.data
-    record.village_id = form.village.data if form.role.data == Role.OFFICIAL else None
-    chosen = set(form.villages.data or []) if form.role.data == Role.OFFICER else set()
-    record.villages = [v for v in db.session.scalars(select(Village)) if v.id in chosen]
-    if form.password.data:
-        record.set_password(form.password.data)
-    db.session.add(record)
-    db.session.commit()

@@ -16,18 +16,19 @@ from wtforms import PasswordField
 from wtforms import StringField
 from wtforms.validators import EqualTo
 
-from access import public
-from access import signed_in
-from blueprints._helpers import safe_next
+from web.access import public
+from web.access import signed_in
+from web.navigation import safe_next
 from extensions import db
 from extensions import limiter
-from forms import BaseForm
-from forms import length_between
-from forms import max_length
-from forms import required
-from i18n import gettext as _
-from i18n import lazy_gettext as _l
+from web.forms import BaseForm
+from web.forms import length_between
+from web.forms import max_length
+from web.forms import required
+from web.i18n import gettext as _
+from web.i18n import lazy_gettext as _l
 from models import User
+from services import accounts
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -41,7 +42,7 @@ class PasswordForm(BaseForm):
     current = PasswordField(_l("Current password"), validators=[required(), max_length(128)])
     new = PasswordField(
         _l("New password"),
-        validators=[required(), length_between(8, 128)],
+        validators=[required(), length_between(accounts.MIN_PASSWORD, 128)],
         description=_l("At least 8 characters."),
     )
     confirm = PasswordField(

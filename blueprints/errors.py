@@ -8,9 +8,9 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
 
-from blueprints._helpers import is_partial
+from web.htmx import is_partial
 from extensions import db
-from i18n import gettext as _
+from web.i18n import gettext as _
 
 bp = Blueprint("errors", __name__)
 

@@ -11,8 +11,8 @@ from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from access import public
-from blueprints._helpers import safe_next
+from web.access import public
+from web.navigation import safe_next
 from extensions import db
 
 bp = Blueprint("main", __name__)

@@ -2,7 +2,6 @@
 
 import csv
 import io
-from datetime import datetime
 
 from flask import Blueprint
 from flask import Response
@@ -11,15 +10,16 @@ from flask import request
 from flask_login import current_user
 from wtforms import DateField
 
-from access import roles
+from web.access import roles
 from domain import Role
-from forms import BaseForm
-from forms import optional
-from i18n import gettext as _
-from i18n import lazy_gettext as _l
-from labels import label
-from recap_query import JAKARTA
-from recap_query import build_recap
+from web.forms import BaseForm
+from web.forms import optional
+from web.i18n import gettext as _
+from web.i18n import lazy_gettext as _l
+from web.labels import label
+from domain.calendar import office_today
+from services.recap import VILLAGE_COLUMNS
+from services.recap import build_recap
 
 bp = Blueprint("recap", __name__, url_prefix="/recap")
 
@@ -32,7 +32,7 @@ class PeriodForm(BaseForm):
 def _period():
     """The period asked for in the address bar; this month so far by default."""
     form = PeriodForm(request.args, meta={"csrf": False})
-    today = datetime.now(JAKARTA).date()
+    today = office_today()
     valid = form.validate()
     date_from = (valid and form.date_from.data) or today.replace(day=1)
     date_to = (valid and form.date_to.data) or today
@@ -49,7 +49,8 @@ def index():
     """The recap page, laid out to print for the TIMPORA meeting."""
     form, date_from, date_to = _period()
     recap = build_recap(current_user.visible_village_ids(), date_from, date_to)
-    return render_template("recap/index.html", form=form, recap=recap)
+    return render_template("recap/index.html", form=form, recap=recap,
+                           village_columns=VILLAGE_COLUMNS)
 
 
 @bp.route("/recap.csv")
@@ -60,11 +61,9 @@ def export():
     recap = build_recap(current_user.visible_village_ids(), date_from, date_to)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([_("Village"), _("Reports"), _("Urgent"), label("source", "official"),
-                     label("source", "resident"), label("status", "closed")])
+    writer.writerow([label("recap column", column) for column in VILLAGE_COLUMNS])
     for row in recap.villages:
-        writer.writerow([row.village, row.total, row.urgent, row.by_source["official"],
-                         row.by_source["resident"], row.by_status["closed"]])
+        writer.writerow(row.cells())
     writer.writerow([])
     writer.writerow([_("Reference"), _("Village"), _("Category"), _("Received"), _("Status"),
                      _("Outcome")])

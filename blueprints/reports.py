@@ -10,79 +10,37 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_login import current_user
-from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-import workflow
-from access import public
-from access import roles
-from blueprints import report_service
-from blueprints._helpers import get_report_or_404
-from blueprints._helpers import render
-from blueprints.person_form import PersonForm
-from blueprints.person_form import nationality_name
-from blueprints.person_form import nationality_options
-from blueprints.report_forms import CATEGORY_HINTS
-from blueprints.report_forms import ReplyForm
-from blueprints.report_forms import ReportForm
-from blueprints.report_forms import field_errors
-from blueprints.report_service import PhotoIntake
-from domain import CATEGORY_GUIDANCE
 from domain import EventKind
 from domain import Role
 from domain import Source
-from domain import Status
+from domain import workflow
 from extensions import db
-from i18n import gettext as _
-from i18n import lazy_gettext as _l
 from models import Report
+from services import reports as report_service
+from web.access import public
+from web.access import roles
+from web.facts import first_review_due
+from web.facts import form_context
+from web.facts import submit_facts
+from web.htmx import render
+from web.i18n import gettext as _
+from web.i18n import lazy_gettext as _l
+from web.navigation import get_report_or_404
+from web.person_form import PersonForm
+from web.photo_intake import MAX_PHOTOS
+from web.photo_intake import PhotoIntake
+from web.photo_intake import photo_limit_mb
+from web.report_forms import ReplyForm
+from web.report_forms import ReportForm
+from web.report_forms import field_errors
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 PER_PAGE = 20
-ROW_BUTTONS = ("add_person", "remove_person", "remove_photo")
 CHANGED_MEANWHILE = _l("The office changed this report while you were writing. Read the latest question below, then send your answer again.")
-
-
-def form_context(form, intake, failure=None):
-    """What every template showing the facts form needs."""
-    errors = field_errors(form) + [("photos", _("Photos"), message) for message in intake.errors]
-    return {
-        "form": form,
-        "intake": intake,
-        "errors": errors,
-        "failure": failure,
-        "category_hints": CATEGORY_HINTS,
-        "category_guidance": CATEGORY_GUIDANCE,
-        "countries": nationality_options(),
-        "max_photos": report_service.MAX_PHOTOS,
-        "photo_max_mb": report_service.photo_limit_mb(),
-    }
-
-
-def change_rows(form):
-    """Without JavaScript, 'add a person' and the remove buttons send the form: apply them."""
-    if "add_person" in request.form:
-        form.add_person()
-    elif "remove_person" in request.form:
-        form.remove_person(request.form["remove_person"], request.form)
-
-
-def submit_facts(form, intake, template, build, done, **context):
-    """Handle a posted report or tip: grow/shrink the form, or validate and save it once."""
-    if any(button in request.form for button in ROW_BUTTONS):
-        change_rows(form)
-        return render_template(template, **form_context(form, intake), **context)
-    if not (form.validate() & intake.valid):
-        return render_template(template, **form_context(form, intake), **context), 422
-    try:
-        report, created = report_service.save_new_report(build, intake)
-    except report_service.SAVE_ERRORS:
-        current_app.logger.exception("report %s could not be saved", form.client_uuid.data)
-        failure = _("The report could not be saved because of a problem on our side. Nothing was saved, and what you entered is still here: please send it again.")
-        return render_template(template, **form_context(form, intake, failure), **context), 500
-    return done(report, created)
 
 
 @bp.route("/new", methods=("GET", "POST"))
@@ -133,12 +91,7 @@ def person_row():
 def sent(report_id):
     """The confirmation: the reference code, and what happens next and when."""
     report = get_report_or_404(report_id)
-    return render_template("reports/sent.html", report=report, due=review_due(report))
-
-
-def review_due(report):
-    """When the first review is due, by the office's working-day rule."""
-    return workflow.review_due(report.created_at, current_app.config["REVIEW_DUE_WORKING_DAYS"])
+    return render_template("reports/sent.html", report=report, due=first_review_due(report))
 
 
 @bp.route("/")
@@ -152,24 +105,15 @@ def index():
         per_page=PER_PAGE,
         error_out=False,
     )
-    waiting = db.session.scalar(
-        select(func.count(Report.id)).where(
-            village_filter, Report.status == Status.NEEDS_INFO, Report.source == Source.OFFICIAL
-        )
-    )
-    return render("reports/index.html", "reports/_list.html", pagination=pagination, waiting=waiting)
-
-
-def answer_needed(report):
-    """Officials answer the office's questions about their own village's official reports."""
-    return report.status == Status.NEEDS_INFO and report.source == Source.OFFICIAL
+    waiting = report_service.waiting_for_answer(current_user.village_id)
+    return render("reports/index.html", pagination=pagination, waiting=waiting)
 
 
 def detail_context(report, reply_form=None, intake=None, failure=None):
     """The report, its reporter-visible timeline, and the answer form when one is asked for."""
     events = [event for event in report.events if event.visible_to_reporter]
     question = next((e for e in reversed(events) if e.kind == EventKind.INFO_REQUEST), None)
-    if answer_needed(report) and reply_form is None:
+    if workflow.reporter_may_answer(report) and reply_form is None:
         reply_form = ReplyForm(formdata=None)
     if reply_form is not None:
         reply_form.version.data = str(report.version)  # the version this page shows
@@ -178,13 +122,13 @@ def detail_context(report, reply_form=None, intake=None, failure=None):
         "report": report,
         "events": events,
         "question": question,
-        "reply_form": reply_form if answer_needed(report) else None,
+        "reply_form": reply_form if workflow.reporter_may_answer(report) else None,
         "intake": intake,
         "errors": (field_errors(reply_form) if reply_form else [])
         + [("photos", _("Photos"), message) for message in intake.errors],
         "failure": failure,
-        "max_photos": report_service.MAX_PHOTOS,
-        "photo_max_mb": report_service.photo_limit_mb(),
+        "max_photos": MAX_PHOTOS,
+        "photo_max_mb": photo_limit_mb(),
     }
 
 
@@ -201,7 +145,7 @@ def detail(report_id):
 def reply(report_id):
     """Answer the office's request for more information (text and photos): back to review."""
     report = get_report_or_404(report_id)
-    if not answer_needed(report):
+    if not workflow.reporter_may_answer(report):
         flash(_("This report is not waiting for an answer any more."), "info")
         return redirect(url_for("reports.detail", report_id=report.id), 303)
     with PhotoIntake.from_request() as intake:
@@ -227,15 +171,3 @@ def _save_reply(report, form, intake):
         return page(500, _("Your answer could not be saved because of a problem on our side. Nothing was saved: please send it again."))
     flash(_("Thank you. Your answer was sent and the report is back under review."), "success")
     return redirect(url_for("reports.detail", report_id=report.id), 303)
-
-
-def photos_by_event(report):
-    """The report's photos grouped by the event they came with (None: sent with the report)."""
-    grouped = {}
-    for photo in report.photos:
-        grouped.setdefault(photo.event_id, []).append(photo)
-    return grouped
-
-
-bp.add_app_template_global(photos_by_event)
-bp.add_app_template_global(nationality_name)

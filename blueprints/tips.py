@@ -9,7 +9,6 @@ from flask import abort
 from flask import current_app
 from flask import flash
 from flask import g
-from flask import make_response
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -17,24 +16,24 @@ from flask import session
 from flask import url_for
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
-from werkzeug.security import generate_password_hash
 from wtforms import SelectChoice
 
-import refcodes
-from access import public
-from blueprints import report_service
-from blueprints.report_forms import TipForm
-from blueprints.report_forms import TipStatusForm
-from blueprints.report_service import PhotoIntake
-from blueprints.reports import form_context
-from blueprints.reports import review_due
-from blueprints.reports import submit_facts
 from domain import Source
+from domain import refcodes
 from extensions import db
 from extensions import limiter
-from i18n import gettext as _
 from models import Report
 from models import Village
+from models import hash_secret
+from services import reports as report_service
+from web.access import public
+from web.facts import first_review_due
+from web.facts import form_context
+from web.facts import submit_facts
+from web.i18n import gettext as _
+from web.photo_intake import PhotoIntake
+from web.report_forms import TipForm
+from web.report_forms import TipStatusForm
 
 bp = Blueprint("tips", __name__, url_prefix="/tips")
 
@@ -56,17 +55,14 @@ def new_pin():
     return f"{secrets.randbelow(10**6):06d}"
 
 
-@cache
 def _decoy_hash():
     """Checked when the code matches no tip, so a wrong code costs as long as a wrong PIN."""
-    return generate_password_hash(secrets.token_hex(8))
+    return _decoy_for(current_app.config["PASSWORD_HASH_METHOD"])
 
 
-def private(page):
-    """A page with a PIN or a tip's status: never kept by the browser or a proxy."""
-    response = make_response(page)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+@cache
+def _decoy_for(_method):
+    return hash_secret(secrets.token_hex(8))
 
 
 def active_villages():
@@ -104,7 +100,7 @@ def new():
 
     @cache
     def pin_hash():
-        return generate_password_hash(pin)  # scrypt is slow on purpose: only for a tip that is saved
+        return hash_secret(pin)  # slow on purpose: only for a tip that is saved
 
     def build():
         anonymous = form.anonymous.data
@@ -139,7 +135,7 @@ def sent(code):
     pin = pins.pop(tip.code, None)
     if pin is not None:
         session["tip_pins"] = pins
-    return private(render_template("tips/sent.html", code=tip.code, pin=pin, due=review_due(tip)))
+    return render_template("tips/sent.html", code=tip.code, pin=pin, due=first_review_due(tip))
 
 
 @bp.route("/status", methods=("GET", "POST"))
@@ -153,7 +149,7 @@ def status():
         pin_hash = tip.tip_pin_hash if tip is not None and tip.tip_pin_hash else _decoy_hash()
         if check_password_hash(pin_hash, form.pin.data.strip()) and tip is not None:
             events = [event for event in tip.events if event.visible_to_reporter]
-            return private(render_template("tips/status.html", form=form, tip=tip, events=events))
+            return render_template("tips/status.html", form=form, tip=tip, events=events)
         g.tip_lookup_failed = True
         form.pin.errors.append(_("No tip matches this code and PIN. Check both and try again."))
     http_status = 422 if request.method == "POST" else 200

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from app import create_app
 from extensions import db
 from models import User
-from seed import DEMO_PASSWORD
-from seed import seed_demo
+from services.demo import DEMO_PASSWORD
+from services.demo import seed_demo
 
 USING_POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
 
@@ -21,12 +21,14 @@ def database_uri(tmp_path):
 
 
 @pytest.fixture
-def app_config(tmp_path):
-    """Settings for one test; tests may change them before asking for `app`."""
+def app_config(tmp_path, request):
+    """Settings for one test; tests may change them before asking for `app`, or parametrize
+    this fixture indirectly with the settings to add."""
     return {
         "SQLALCHEMY_DATABASE_URI": database_uri(tmp_path),
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "WTF_CSRF_ENABLED": False,
+        **getattr(request, "param", {}),
     }
 
 

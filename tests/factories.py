@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-import refcodes
+from domain import refcodes
 from domain import Category
 from domain import EventKind
 from domain import Source

@@ -13,7 +13,7 @@ from extensions import db
 from models import Event
 from models import Report
 from models import User
-from seed import demo_password_hash
+from services.demo import demo_password_hash
 from tests import factories
 
 HX = {"HX-Request": "true"}

@@ -3,6 +3,8 @@
 import os
 import time
 import uuid
+from datetime import UTC
+from datetime import datetime
 
 import itsdangerous.timed
 import pytest
@@ -11,7 +13,7 @@ from werkzeug.security import check_password_hash
 
 from extensions import db
 from models import User
-from seed import DEMO_PASSWORD
+from services.demo import DEMO_PASSWORD
 
 
 def get_user(app, username):
@@ -78,12 +80,16 @@ def test_logout(auth, client):
     assert client.get("/auth/password").status_code == 302
 
 
-def test_passwords_are_salted_hashes(app):
+@pytest.mark.parametrize("app_config", [{"PASSWORD_HASH_METHOD": "scrypt"}], indirect=True)
+def test_passwords_are_salted_scrypt_hashes(app):
+    """The real method (tests use a cheap one elsewhere): scrypt, salted afresh each time."""
     user = get_user(app, "desa")
     assert DEMO_PASSWORD not in user.password_hash
     assert user.password_hash.startswith("scrypt:")
-    other = User(username="x", full_name="x", role="admin")
-    other.set_password(DEMO_PASSWORD)
+    with app.app_context():
+        other = User(username="x", full_name="x", role="admin")
+        other.set_password(DEMO_PASSWORD)
+    assert other.password_hash.startswith("scrypt:")
     assert other.password_hash != user.password_hash  # a fresh salt each time
     assert check_password_hash(other.password_hash, DEMO_PASSWORD)
 
@@ -210,12 +216,13 @@ def test_session_cookie_is_renewed_once_a_day_not_on_every_page(app, auth, clien
     auth.login()
     client.get("/")  # the first page adds the CSRF token to the session
     assert session_cookie_of(client.get("/")) == []  # signed moments ago: nothing to renew
-    # A cookie signed two days ago is still valid (the session lasts a fortnight) and is
-    # renewed, so the fortnight counts from the last visit.
+    # A cookie last renewed and signed two days ago is still valid (the session lasts a
+    # fortnight) and is renewed, so the fortnight counts from the last visit.
     signed = client.get_cookie("session").value
     serializer = app.session_interface.get_signing_serializer(app)
     data = serializer.loads(signed)
     two_days_ago = time.time() - 2 * 86400
+    data["renewed_on"] = datetime.fromtimestamp(two_days_ago, UTC).date().isoformat()
     with monkeypatch.context() as patched:
         patched.setattr(itsdangerous.timed.time, "time", lambda: two_days_ago)
         client.set_cookie("session", serializer.dumps(data))

@@ -3,7 +3,7 @@
 import pytest
 from flask import abort
 
-from access import public
+from web.access import public
 
 
 @pytest.fixture

@@ -10,9 +10,8 @@ from flask import render_template_string
 from flask import url_for
 from werkzeug.exceptions import NotFound
 
-import guidance
-import guidance_markdown
-from access import public
+from domain.guidance import markdown as guidance_markdown
+from web.access import public
 from domain import CATEGORY_GUIDANCE
 from tests.test_guidance_content import write_article
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import frontmatter
 import pytest
 
-import guidance
+from domain import guidance
 from app import create_app
 from config import BASE_DIR
 

@@ -10,7 +10,7 @@ from flask import request
 from flask_babel import force_locale
 from sqlalchemy import select
 
-import i18n
+from web import i18n
 import translate
 from extensions import db
 from models import User

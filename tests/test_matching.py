@@ -2,7 +2,7 @@
 
 import pytest
 
-import matching
+from domain import matching
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@
 import pytest
 from werkzeug.routing import IntegerConverter
 
-from access import ANYONE
-from access import rule_for
+from web.access import ANYONE
+from web.access import rule_for
 from domain import Role
 
 IDENTITIES = [None, "desa", "petugas", "admin"]
@@ -12,7 +12,7 @@ ROLE_OF = {"desa": Role.OFFICIAL, "petugas": Role.OFFICER, "admin": Role.ADMIN}
 # Values for URL variables, so each route can be requested; blueprints add theirs here.
 SAMPLE_ARGS = {
     "filename": "css/app.css", "slug": "faq", "code": "ABCD2345", "lang": "en",
-    "token": "not-a-signed-token",  # photo_files.pending: a forged token is a 404
+    "token": "not-a-signed-token",  # photos.pending: a forged token is a 404
 }
 
 

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-import photos
+from domain import photos
 from domain import Role
 from extensions import db
 from models import Photo

@@ -6,8 +6,8 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-import countries
-import refcodes
+from domain import countries
+from domain import refcodes
 from domain import CATEGORY_GUIDANCE
 from domain import Category
 from domain import EventKind

@@ -8,7 +8,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy import update
 
-import workflow
+from domain import workflow
 from domain import EventKind
 from domain import Outcome
 from domain import Status
@@ -16,7 +16,7 @@ from extensions import db
 from models import AppendOnlyError
 from models import Event
 from models import Report
-from reply_templates import reply_template
+from web.labels import reply_template
 from tests import factories
 from tests.review_support import HX
 from tests.review_support import make_officer

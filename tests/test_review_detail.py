@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from flask import url_for
 
-from access import rule_for
+from web.access import rule_for
 from domain import EventKind
 from domain import Role
 from domain import Status
@@ -159,7 +159,7 @@ def test_every_report_route_and_action_is_404_for_another_village(app, client, o
                 assert response.status_code == 404, (method, url, headers)
                 checked.append(rule.endpoint)
     assert {"review.detail", "review.assign", "review.move", "review.note",
-            "photo_files.photo", "photo_files.thumb"} <= set(checked)
+            "photos.photo", "photos.thumb"} <= set(checked)
     report, events = reload(app, report_id)
     assert report.status == Status.NEW and report.version == 1 and len(events) == 1
 

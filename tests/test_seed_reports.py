@@ -5,8 +5,8 @@ from sqlalchemy import select
 from domain import EventKind
 from extensions import db
 from models import Report
-from seed_reports import DEMO_REPORTS
-from seed_reports import seed_demo_reports
+from services.demo_reports import DEMO_REPORTS
+from services.demo_reports import seed_demo_reports
 
 
 def test_demo_reports_cover_the_workflow(app, client, auth):

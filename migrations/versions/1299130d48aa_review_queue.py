@@ -8,7 +8,7 @@ Create Date: 2026-11-28 01:45:40.814568
 from alembic import op
 import sqlalchemy as sa
 
-import matching
+from domain import matching
 
 # revision identifiers, used by Alembic.
 revision = '1299130d48aa'

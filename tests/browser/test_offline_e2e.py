@@ -4,7 +4,6 @@ server saved; (d) guidance read online opens offline; (e) the outbox survives a 
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from tests import factories

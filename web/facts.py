@@ -1,0 +1,65 @@
+"""The pages that take a report's facts (an official's report, a resident's tip): what their
+form templates need, and posting the form, which may only add or remove a row, or save once."""
+
+from flask import current_app
+from flask import render_template
+from flask import request
+
+from domain import CATEGORY_GUIDANCE
+from domain.calendar import review_due
+from services import reports as report_service
+from web.i18n import gettext as _
+from web.person_form import nationality_options
+from web.photo_intake import MAX_PHOTOS
+from web.photo_intake import photo_limit_mb
+from web.report_forms import CATEGORY_HINTS
+from web.report_forms import field_errors
+
+ROW_BUTTONS = ("add_person", "remove_person", "remove_photo")
+
+
+def first_review_due(report):
+    """When the office promises the report's first review (the office's working days)."""
+    return review_due(report.created_at, current_app.config["REVIEW_DUE_WORKING_DAYS"])
+
+
+def form_context(form, intake, failure=None):
+    """What every template showing the facts form needs."""
+    errors = field_errors(form) + [("photos", _("Photos"), message) for message in intake.errors]
+    return {
+        "form": form,
+        "intake": intake,
+        "errors": errors,
+        "failure": failure,
+        "category_hints": CATEGORY_HINTS,
+        "category_guidance": CATEGORY_GUIDANCE,
+        "countries": nationality_options(),
+        "max_photos": MAX_PHOTOS,
+        "photo_max_mb": photo_limit_mb(),
+    }
+
+
+def change_rows(form):
+    """Without JavaScript, 'add a person' and the remove buttons send the form: apply them."""
+    if "add_person" in request.form:
+        form.add_person()
+    elif "remove_person" in request.form:
+        form.remove_person(request.form["remove_person"], request.form)
+
+
+def submit_facts(form, intake, template, build, done, **context):
+    """Handle a posted report or tip: grow/shrink the form, or validate and save it once."""
+    if any(button in request.form for button in ROW_BUTTONS):
+        change_rows(form)
+        return render_template(template, **form_context(form, intake), **context)
+    if not (form.validate() & intake.valid):
+        return render_template(template, **form_context(form, intake), **context), 422
+    try:
+        report, created = report_service.save_new_report(build, intake)
+    except report_service.SAVE_ERRORS:
+        current_app.logger.exception("report %s could not be saved", form.client_uuid.data)
+        failure = _("The report could not be saved because of a problem on our side. Nothing was saved, and what you entered is still here: please send it again.")
+        return render_template(template, **form_context(form, intake, failure), **context), 500
+    return done(report, created)
+
+

@@ -1,0 +1,139 @@
+"""Translated labels for the domain vocabulary, resolved in the request's language, and the
+starting texts of the reply a reporter receives when a report is closed."""
+
+from domain import Category
+from domain import EventKind
+from domain import Outcome
+from domain import Role
+from domain import Sex
+from domain import Source
+from domain import Status
+from domain import Urgency
+from web.i18n import lazy_gettext as _l
+
+ROLE_LABELS = {
+    Role.OFFICIAL: _l("Village official"),
+    Role.OFFICER: _l("PIMPASA officer"),
+    Role.ADMIN: _l("Office admin"),
+}
+
+STATUS_LABELS = {
+    Status.NEW: _l("Sent"),
+    Status.IN_REVIEW: _l("Under PIMPASA review"),
+    Status.NEEDS_INFO: _l("More information needed"),
+    Status.FIELD_CHECK: _l("Field check"),
+    Status.FORWARDED: _l("Forwarded to Inteldakim/TIMPORA"),
+    Status.CLOSED: _l("Closed"),
+}
+
+OUTCOME_LABELS = {
+    Outcome.ACTION_TAKEN: _l("Action taken"),
+    Outcome.NO_VIOLATION: _l("No violation, education given"),
+    Outcome.NOT_FOUND: _l("Not found"),
+    Outcome.DUPLICATE: _l("Duplicate"),
+    Outcome.NOT_OUR_AUTHORITY: _l("Not our authority"),
+    Outcome.INVALID: _l("Invalid"),
+}
+
+CATEGORY_LABELS = {
+    Category.LODGING: _l("Staying or lodging"),
+    Category.WORKING: _l("Working"),
+    Category.SEA_ARRIVAL: _l("Arrival by sea or at an unofficial landing point"),
+    Category.SUSPICIOUS: _l("Suspicious activity"),
+    Category.FAMILY: _l("Family or mixed marriage"),
+    Category.OTHER: _l("Other"),
+}
+
+URGENCY_LABELS = {
+    Urgency.NORMAL: _l("Normal"),
+    Urgency.URGENT: _l("Urgent"),
+}
+
+SOURCE_LABELS = {
+    Source.OFFICIAL: _l("Village official"),
+    Source.RESIDENT: _l("Resident"),
+}
+
+SEX_LABELS = {
+    Sex.MALE: _l("Male"),
+    Sex.FEMALE: _l("Female"),
+    Sex.UNKNOWN: _l("Unknown"),
+}
+
+EVENT_LABELS = {
+    EventKind.CREATED: _l("Report sent"),
+    EventKind.STATUS: _l("Status changed"),
+    EventKind.NOTE: _l("Message from the office"),
+    EventKind.ASSIGNED: _l("Officer assigned"),
+    EventKind.INFO_REQUEST: _l("Question from the office"),
+    EventKind.REPLY: _l("Answer from the reporter"),
+}
+
+MATCH_LABELS = {
+    "passport": _l("same passport number"),
+    "name": _l("same name and nationality"),
+    "nearby": _l("similar name, same village within 7 days"),
+}
+
+RECAP_COLUMN_LABELS = {
+    "village": _l("Village"),
+    "reports": _l("Reports"),
+    "urgent": _l("Urgent"),
+    "from_officials": SOURCE_LABELS[Source.OFFICIAL],
+    "from_residents": SOURCE_LABELS[Source.RESIDENT],
+    "closed": STATUS_LABELS[Status.CLOSED],
+}
+
+LABELS = {
+    "role": ROLE_LABELS,
+    "status": STATUS_LABELS,
+    "outcome": OUTCOME_LABELS,
+    "category": CATEGORY_LABELS,
+    "urgency": URGENCY_LABELS,
+    "source": SOURCE_LABELS,
+    "sex": SEX_LABELS,
+    "event": EVENT_LABELS,
+    "match": MATCH_LABELS,
+    "recap column": RECAP_COLUMN_LABELS,
+}
+
+
+def label(kind, value):
+    """The translated label of one enum value; the raw value if it is unknown."""
+    if value is None:
+        return ""
+    return LABELS[kind].get(value, value)
+
+
+# One translated starting text per outcome, which the officer edits before sending.
+REPLY_TEMPLATES = {
+    Outcome.ACTION_TAKEN: _l(
+        "Thank you for your report. Our officers checked it and took action under the "
+        "immigration rules. Your help keeps the village safe."
+    ),
+    Outcome.NO_VIOLATION: _l(
+        "Thank you for your report. Our officers checked it and found no violation. The people "
+        "concerned were told about the rules for foreigners, and we thank you for your care."
+    ),
+    Outcome.NOT_FOUND: _l(
+        "Thank you for your report. Our officers looked but could not find the people described. "
+        "If you see them again, please send a new report."
+    ),
+    Outcome.DUPLICATE: _l(
+        "Thank you for your report. The same matter was reported earlier and is being handled "
+        "under that report, so we have joined the two."
+    ),
+    Outcome.NOT_OUR_AUTHORITY: _l(
+        "Thank you for your report. This matter is outside the authority of the immigration "
+        "office. Please bring it to the village administration or the police."
+    ),
+    Outcome.INVALID: _l(
+        "Thank you for your report. We could not follow it up because the information was "
+        "unclear or incomplete. You are welcome to send a new report with more details."
+    ),
+}
+
+
+def reply_template(outcome):
+    """The starting text of the reply for `outcome`, in the current language."""
+    return str(REPLY_TEMPLATES[Outcome(outcome)])
