@@ -88,6 +88,8 @@ class Config:
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "desa-binaan@localhost")
+    # A slow mail server must never delay saving a report: e-mails leave from a thread.
+    MAIL_IN_BACKGROUND = True
 
 
 class DevelopmentConfig(Config):
@@ -110,6 +112,7 @@ class TestingConfig(DevelopmentConfig):
     RATELIMIT_STORAGE_URI = "memory://"
     # One iteration: hundreds of logins a run; tests/test_auth.py checks the real scrypt.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
+    MAIL_IN_BACKGROUND = False
     JINJA_BYTECODE_DIR = os.path.join(tempfile.gettempdir(), f"desa-binaan-jinja-{os.getuid()}")
 
 

@@ -22,9 +22,9 @@ from sqlalchemy.orm import validates
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
+from domain import Status
 from domain import matching
 from domain import visibility
-from domain import Status
 from extensions import db
 
 

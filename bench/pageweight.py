@@ -73,7 +73,8 @@ def log_in(context, base_url, username):
     """Sign in through the form's POST alone, so no page or asset is loaded before measuring."""
     login = f"{base_url}/auth/login"
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', context.request.get(login).text())
-    context.request.post(login, form={"csrf_token": token.group(1), "username": username, "password": DEMO_PASSWORD})
+    form = {"csrf_token": token.group(1), "username": username, "password": DEMO_PASSWORD}
+    context.request.post(login, form=form)
 
 
 @dataclass
@@ -101,7 +102,10 @@ class WireLog:
         cdp = context.new_cdp_session(page)
         cdp.send("Network.enable")
         cdp.send("Network.setCacheDisabled", {"cacheDisabled": False})
-        cdp.on("Network.requestWillBeSent", lambda event: self.urls.update({event["requestId"]: event["request"]["url"]}))
+        cdp.on(
+            "Network.requestWillBeSent",
+            lambda event: self.urls.update({event["requestId"]: event["request"]["url"]}),
+        )
         cdp.on("Network.loadingFinished", self._finished)
         context.on("requestfinished", self._worker_request)
 
@@ -114,7 +118,8 @@ class WireLog:
             return  # the tab's requests are counted from its own events
         sizes = request.sizes()
         # A negative body size means the worker's fetch was answered from the HTTP cache.
-        moved = sizes["responseBodySize"] + sizes["responseHeadersSize"] if sizes["responseBodySize"] >= 0 else 0
+        body = sizes["responseBodySize"]
+        moved = body + sizes["responseHeadersSize"] if body >= 0 else 0
         self.visit.worker[request.url] = self.visit.worker.get(request.url, 0) + moved
 
     def take(self):
@@ -128,7 +133,8 @@ def settle(page):
         """async () => {
             await navigator.serviceWorker.ready;
             if (!navigator.serviceWorker.controller) {
-                await new Promise((done) => navigator.serviceWorker.addEventListener("controllerchange", done, {once: true}));
+                await new Promise((done) =>
+                    navigator.serviceWorker.addEventListener("controllerchange", done, {once: true}));
             }
         }"""
     )
@@ -211,8 +217,9 @@ def main():
             print(f"  {kb(size)}  {url.replace(base_url, '')}")
     print("\nFirst contentful paint of the report form, 400 kbit/s, 400 ms round trip:")
     for visit, millis in paints.items():
-        verdict = "ok" if millis < FCP_BUDGETS[visit] else "OVER BUDGET"
-        print(f"  {visit:6} visit: {millis / 1000:.2f} s  (target < {FCP_BUDGETS[visit] / 1000:.0f} s) {verdict}")
+        target = FCP_BUDGETS[visit]
+        verdict = "ok" if millis < target else "OVER BUDGET"
+        print(f"  {visit:6} visit: {millis / 1000:.2f} s  (target < {target / 1000:.0f} s) {verdict}")
 
     failures = check_budgets(results, paints, base_url)
     print("\nBudgets: " + ("all met" if not failures else "; ".join(failures)))

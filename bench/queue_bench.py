@@ -43,9 +43,9 @@ def build_database(path, reports):
     sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
     os.chdir(ROOT)
     from flask_migrate import upgrade
+    from queue_seed import seed_reports
 
     from app import create_app
-    from queue_seed import seed_reports
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "ENV_NAME": "development"})
     with app.app_context():

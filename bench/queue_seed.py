@@ -12,14 +12,14 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy import text
 
-from domain import matching
-from domain import refcodes
 from domain import Category
 from domain import EventKind
 from domain import Outcome
 from domain import Role
 from domain import Source
 from domain import Status
+from domain import matching
+from domain import refcodes
 from extensions import db
 from models import Event
 from models import Person

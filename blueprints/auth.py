@@ -16,19 +16,19 @@ from wtforms import PasswordField
 from wtforms import StringField
 from wtforms.validators import EqualTo
 
-from web.access import public
-from web.access import signed_in
-from web.navigation import safe_next
 from extensions import db
 from extensions import limiter
+from models import User
+from services import accounts
+from web.access import public
+from web.access import signed_in
 from web.forms import BaseForm
 from web.forms import length_between
 from web.forms import max_length
 from web.forms import required
 from web.i18n import gettext as _
 from web.i18n import lazy_gettext as _l
-from models import User
-from services import accounts
+from web.navigation import safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 

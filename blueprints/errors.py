@@ -8,8 +8,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
 
-from web.htmx import is_partial
 from extensions import db
+from web.htmx import is_partial
 from web.i18n import gettext as _
 
 bp = Blueprint("errors", __name__)

@@ -11,9 +11,9 @@ from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from extensions import db
 from web.access import public
 from web.navigation import safe_next
-from extensions import db
 
 bp = Blueprint("main", __name__)
 

@@ -10,16 +10,16 @@ from flask import request
 from flask_login import current_user
 from wtforms import DateField
 
-from web.access import roles
 from domain import Role
+from domain.calendar import office_today
+from services.recap import VILLAGE_COLUMNS
+from services.recap import build_recap
+from web.access import roles
 from web.forms import BaseForm
 from web.forms import optional
 from web.i18n import gettext as _
 from web.i18n import lazy_gettext as _l
 from web.labels import label
-from domain.calendar import office_today
-from services.recap import VILLAGE_COLUMNS
-from services.recap import build_recap
 
 bp = Blueprint("recap", __name__, url_prefix="/recap")
 

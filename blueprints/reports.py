@@ -40,7 +40,9 @@ from web.report_forms import field_errors
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 PER_PAGE = 20
-CHANGED_MEANWHILE = _l("The office changed this report while you were writing. Read the latest question below, then send your answer again.")
+CHANGED_MEANWHILE = _l(
+    "The office changed this report while you were writing. Read the latest question below, "
+    "then send your answer again.")
 
 
 @bp.route("/new", methods=("GET", "POST"))
@@ -54,7 +56,8 @@ def new():
     form.ensure_client_uuid()
     if request.method == "GET":
         form.reporter_phone.data = current_user.phone
-        return render_template("reports/new.html", fresh=True, village=village, **form_context(form, PhotoIntake()))
+        return render_template("reports/new.html", fresh=True, village=village,
+                               **form_context(form, PhotoIntake()))
     existing = report_service.report_by_uuid(form.client_uuid.data)
     if existing is not None and existing.village_id == village.id:
         return redirect(url_for("reports.sent", report_id=existing.id), 303)
@@ -168,6 +171,7 @@ def _save_reply(report, form, intake):
         return page(409, CHANGED_MEANWHILE)
     except report_service.SAVE_ERRORS:
         current_app.logger.exception("reply to report %s could not be saved", report.id)
-        return page(500, _("Your answer could not be saved because of a problem on our side. Nothing was saved: please send it again."))
+        return page(500, _("Your answer could not be saved because of a problem on our side. "
+                           "Nothing was saved: please send it again."))
     flash(_("Thank you. Your answer was sent and the report is back under review."), "success")
     return redirect(url_for("reports.detail", report_id=report.id), 303)

@@ -84,7 +84,8 @@ def new():
     """The public tip form: the same facts as a report, a village, and who you are if you wish."""
     villages = active_villages()
     form = TipForm()
-    form.village.choices = [SelectChoice("", _("Choose the village"))] + [SelectChoice(v.id, v.name) for v in villages]
+    form.village.choices = [SelectChoice("", _("Choose the village")),
+                            *(SelectChoice(village.id, village.name) for village in villages)]
     form.village_ids = {village.id for village in villages}
     form.ensure_client_uuid()
     context = {"fresh": request.method == "GET"}

@@ -8,14 +8,14 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from domain import refcodes
-from domain import workflow
 from domain import Category
 from domain import EventKind
 from domain import Outcome
 from domain import Source
 from domain import Status
 from domain import Urgency
+from domain import refcodes
+from domain import workflow
 from extensions import db
 from models import Event
 from models import Person
@@ -31,14 +31,17 @@ DEMO_REPORTS = [
      [("Lee Wei Jie", "male", "SG"), ("Tan Mei Ling", "female", "SG")], []),
     ("Tanjung Sari", 2, Category.WORKING, Urgency.NORMAL, "Bengkel perahu di Jalan Pelabuhan",
      "Seorang pria asing terlihat memperbaiki mesin perahu setiap hari selama seminggu.",
-     [("", "male", "MY")], [(Status.NEEDS_INFO, "Sejak kapan dia bekerja di bengkel itu, dan apakah dia dibayar?")]),
+     [("", "male", "MY")],
+     [(Status.NEEDS_INFO, "Sejak kapan dia bekerja di bengkel itu, dan apakah dia dibayar?")]),
     ("Tanjung Sari", 5, Category.SEA_ARRIVAL, Urgency.URGENT, "Pantai timur, bukan pelabuhan resmi",
      "Perahu kecil menurunkan empat orang asing pada malam hari, lalu langsung pergi.",
-     [("", "unknown", ""), ("", "unknown", "")], [(Status.IN_REVIEW, ""), (Status.FIELD_CHECK, "Petugas akan mengecek ke lokasi minggu ini.")]),
+     [("", "unknown", ""), ("", "unknown", "")],
+     [(Status.IN_REVIEW, ""), (Status.FIELD_CHECK, "Petugas akan mengecek ke lokasi minggu ini.")]),
     ("Tanjung Sari", 12, Category.FAMILY, Urgency.NORMAL, "Rumah keluarga Pak Rahman, RT 001/003",
      "Menantu warga negara asing tinggal bersama keluarga; izin tinggalnya mungkin sudah habis.",
      [("Nguyen Thi Hoa", "female", "VN")],
-     [(Status.IN_REVIEW, ""), (Status.CLOSED, "Izin tinggal keluarganya masih berlaku. Terima kasih atas laporannya.")]),
+     [(Status.IN_REVIEW, ""),
+      (Status.CLOSED, "Izin tinggal keluarganya masih berlaku. Terima kasih atas laporannya.")]),
     ("Sekanak Raya", 1, Category.SUSPICIOUS, Urgency.URGENT, "Gudang jaring di belakang pasar",
      "Beberapa orang asing terlihat tidur di gudang dan tidak pernah keluar siang hari.",
      [("", "male", ""), ("", "male", "")], [(Status.IN_REVIEW, "")]),
@@ -65,7 +68,9 @@ def seed_demo_reports():
             status=Status.NEW, version=1, created_at=created, updated_at=created,
         )
         report.persons = [Person(name=name, sex=sex, nationality=code) for name, sex, code in persons]
-        report.events.append(Event(kind=EventKind.CREATED, actor=reporter, to_status=Status.NEW, created_at=created))
+        report.events.append(
+            Event(kind=EventKind.CREATED, actor=reporter, to_status=Status.NEW, created_at=created)
+        )
         for hours, (to, text) in enumerate(steps, start=4):
             when = created + timedelta(hours=hours)
             outcome = Outcome.NO_VIOLATION if to == Status.CLOSED else None

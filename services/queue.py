@@ -2,10 +2,10 @@
 100,000 reports: every order has an index whose column directions match it (models.py). The
 filters are read from the address bar by web/filters.py."""
 
+import threading
 from dataclasses import dataclass
 from dataclasses import fields
 from dataclasses import replace
-import threading
 from datetime import date
 from datetime import datetime
 from functools import lru_cache
@@ -13,7 +13,6 @@ from typing import NamedTuple
 
 from cachetools import LRUCache
 from flask import current_app
-
 from sqlalchemy import and_
 from sqlalchemy import exists
 from sqlalchemy import func

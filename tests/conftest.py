@@ -91,6 +91,21 @@ def auth(app, client):
     return AuthActions(app, client)
 
 
+@pytest.fixture
+def official(app, auth):
+    """The demo official of Tanjung Sari, signed in through the form, with a phone on file."""
+    with app.app_context():
+        db.session.scalar(select(User).where(User.username == "desa")).phone = "0812 0000 1111"
+        db.session.commit()
+    auth.login("desa")
+
+
+@pytest.fixture
+def officer(auth):
+    """The demo PIMPASA officer (Tanjung Sari, Sekanak Raya, Pemping), signed in."""
+    auth.sign_in_as("petugas")
+
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 

@@ -6,12 +6,12 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from domain import refcodes
 from domain import Category
 from domain import EventKind
 from domain import Source
 from domain import Status
 from domain import Urgency
+from domain import refcodes
 from extensions import db
 from models import Event
 from models import Person

@@ -15,13 +15,16 @@ def photo_like(width, height, seed=7, grain=0.12):
     """Something with the texture of a photo (gradients, shapes, fine noise), not a flat colour
     that any encoder shrinks to nothing."""
     sky = Image.linear_gradient("L").resize((width, height)).convert("RGB")
-    picture = Image.merge("RGB", (sky.getchannel(0), sky.getchannel(0).rotate(90), Image.new("L", (width, height), 120)))
+    picture = Image.merge(
+        "RGB", (sky.getchannel(0), sky.getchannel(0).rotate(90), Image.new("L", (width, height), 120))
+    )
     draw = ImageDraw.Draw(picture)
     step = max(width // 12, 1)
     for i in range(12):
         box = (i * step, height // 2 + (i * 37 + seed) % (height // 3), i * step + step * 2, height)
         draw.rectangle(box, fill=((i * 53 + seed) % 256, (i * 97) % 256, (i * 31) % 256))
-        draw.ellipse((i * step, (i * 71) % (height // 2), i * step + step, (i * 71) % (height // 2) + step), fill=(250, 240, 200))
+        top = (i * 71) % (height // 2)
+        draw.ellipse((i * step, top, i * step + step, top + step), fill=(250, 240, 200))
     noise = Image.effect_noise((width, height), 60).convert("RGB")
     return Image.blend(picture.filter(ImageFilter.SMOOTH), noise, grain)
 
@@ -34,7 +37,9 @@ def jpeg(width=2000, height=1500, quality=92, with_gps=True, grain=0.12):
     if with_gps:
         exif[GPS_IFD] = {1: "N", 2: (1.0, 10.0, 30.0), 3: "E", 4: (103.0, 55.0, 12.0)}
     out = BytesIO()
-    photo_like(width, height, grain=grain).save(out, "JPEG", quality=quality, exif=exif, comment=b"taken at the jetty")
+    photo_like(width, height, grain=grain).save(
+        out, "JPEG", quality=quality, exif=exif, comment=b"taken at the jetty"
+    )
     return out.getvalue()
 
 

@@ -6,11 +6,12 @@ from datetime import datetime
 from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
+from bs4 import BeautifulSoup
 from sqlalchemy import func
 from sqlalchemy import select
 
+from domain.calendar import OFFICE_ZONE
 from extensions import db
 from models import Event
 from models import Person
@@ -18,12 +19,15 @@ from models import Photo
 from models import Report
 from tests import photo_samples
 
-JAKARTA = ZoneInfo("Asia/Jakarta")
+
+def page_of(response):
+    """The response's HTML, to look at like a browser would."""
+    return BeautifulSoup(response.data.decode(), "html.parser")
 
 
 def an_hour_ago():
     """The form's 'when' field as a phone in Batam fills it."""
-    return (datetime.now(JAKARTA) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    return (datetime.now(OFFICE_ZONE) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
 
 
 def report_data(**changes):
@@ -55,7 +59,9 @@ def report_data(**changes):
 def tip_data(village_id, **changes):
     """A complete, valid resident tip."""
     data = report_data(reporter_phone=None)
-    data.update(village=str(village_id), reporter_name="Ibu Sari", reporter_phone="0813 1111 2222", homepage="")
+    data.update(
+        village=str(village_id), reporter_name="Ibu Sari", reporter_phone="0813 1111 2222", homepage=""
+    )
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
 

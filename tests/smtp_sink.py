@@ -72,6 +72,11 @@ class SmtpSink:
         with self.lock:
             return list(self.messages)
 
+    def received(self):
+        """The messages that have arrived so far."""
+        with self.lock:
+            return list(self.messages)
+
     def __enter__(self):
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self

@@ -10,10 +10,10 @@ from flask import render_template_string
 from flask import url_for
 from werkzeug.exceptions import NotFound
 
-from domain.guidance import markdown as guidance_markdown
-from web.access import public
 from domain import CATEGORY_GUIDANCE
+from domain.guidance import markdown as guidance_markdown
 from tests.test_guidance_content import write_article
+from web.access import public
 
 LANGUAGES = ("id", "en")
 
@@ -102,7 +102,7 @@ def test_office_contact_comes_only_from_settings(app, client):
     assert "ask at your kelurahan or village office" in page
     assert not re.search(r"(\+62|\b0\d{2,3}[- ]?\d{4,})", page)
     app.config["OFFICE_CONTACT"] = "Jl. Contoh 1, telp. 0778-000000"
-    app.extensions.pop("guidance_page_version", None)
+    app.extensions.pop("release_digest", None)
     page = get(client, "/guidance/faq", "en").data.decode()
     assert "Jl. Contoh 1, telp. 0778-000000" in page
     assert "ask at your kelurahan" not in page

@@ -8,9 +8,9 @@ from pathlib import Path
 import frontmatter
 import pytest
 
-from domain import guidance
 from app import create_app
 from config import BASE_DIR
+from domain import guidance
 
 CONTENT = BASE_DIR / "content" / "guidance"
 LANGUAGES = ("id", "en")

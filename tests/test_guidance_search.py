@@ -9,7 +9,6 @@ from tests.test_guidance import Page
 from tests.test_guidance import get
 from tests.test_guidance import library
 
-
 # Acceptance 4: search in the current language, with htmx and without.
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -28,7 +27,9 @@ def results_of(page):
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
-@pytest.mark.parametrize(("word", "slug"), [("Nunukan", "signs-of-violations"), ("homestay", "lodging-report-duty")])
+@pytest.mark.parametrize(
+    ("word", "slug"), [("Nunukan", "signs-of-violations"), ("homestay", "lodging-report-duty")]
+)
 def test_search_page_without_javascript_lists_results(client, lang, word, slug):
     response = get(client, f"/guidance/search?q={word}", lang)
     page = response.data.decode()

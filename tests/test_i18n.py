@@ -10,10 +10,10 @@ from flask import request
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from web import i18n
 import translate
 from extensions import db
 from models import User
+from web import i18n
 
 ID_CATALOG = translate.TRANSLATIONS / "id" / "LC_MESSAGES" / "messages.po"
 

@@ -3,9 +3,9 @@
 import pytest
 from werkzeug.routing import IntegerConverter
 
+from domain import Role
 from web.access import ANYONE
 from web.access import rule_for
-from domain import Role
 
 IDENTITIES = [None, "desa", "petugas", "admin"]
 ROLE_OF = {"desa": Role.OFFICIAL, "petugas": Role.OFFICER, "admin": Role.ADMIN}

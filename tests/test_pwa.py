@@ -11,8 +11,8 @@ import pytest
 from PIL import Image
 
 from app import create_app
-from web.caching import offline_readable
 from tests.test_permissions import sample_url
+from web.caching import offline_readable
 
 GREEN = re.search(r"--green:\s*(#[0-9a-f]{6})", open("static/css/app.css").read()).group(1)
 

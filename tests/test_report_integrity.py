@@ -12,8 +12,8 @@ from sqlalchemy import text
 from extensions import db
 from models import Report
 from tests import photo_samples
-from tests.conftest import AuthActions
 from tests.conftest import USING_POSTGRES
+from tests.conftest import AuthActions
 from tests.factories import make_report
 from tests.factories import village
 from tests.report_helpers import a_photo
@@ -26,11 +26,6 @@ from tests.report_helpers import tip_data
 from tests.report_helpers import upload
 
 NOTHING = {"reports": 0, "persons": 0, "events": 0, "photos": 0}
-
-
-@pytest.fixture
-def official(auth):
-    auth.login("desa")
 
 
 def signed_in_client(app):
@@ -180,7 +175,8 @@ def break_photo_inserts():
         ))
     else:
         db.session.execute(text(
-            "CREATE TRIGGER refuse_photo BEFORE INSERT ON photos BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END"
+            "CREATE TRIGGER refuse_photo BEFORE INSERT ON photos "
+            "BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END"
         ))
     db.session.commit()
 
@@ -223,7 +219,9 @@ def test_a_failed_answer_saves_nothing(app, client, official):
         report_id, version = report.id, report.version
         before = counts()
         break_photo_inserts()
-    response = post_form(client, f"/reports/{report_id}/reply", {"text": "They left.", "version": str(version)}, [a_photo()])
+    response = post_form(
+        client, f"/reports/{report_id}/reply", {"text": "They left.", "version": str(version)}, [a_photo()]
+    )
     assert response.status_code == 500
     assert "Tidak ada yang tersimpan" in response.data.decode()
     with app.app_context():

@@ -8,8 +8,8 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from domain import photos
 from domain import Role
+from domain import photos
 from extensions import db
 from models import Photo
 from models import Report
@@ -24,12 +24,6 @@ from tests.report_helpers import kept_tokens
 from tests.report_helpers import post_form
 from tests.report_helpers import report_data
 from tests.report_helpers import upload
-
-
-@pytest.fixture
-def official(auth):
-    auth.login("desa")
-
 
 # -- the checks and the re-encoding (photos.py) --
 
@@ -169,7 +163,11 @@ def test_photos_sent_with_a_failing_form_are_kept_shown_and_not_asked_again(app,
     assert len(files_in(app, "pending")) == 2  # the photo and its thumbnail wait
 
     # Corrected and sent again, without choosing the photo again.
-    second = post_form(client, "/reports/new", {**data, "description": "Long enough now: two foreigners at the jetty.", "kept_photo": token})
+    second = post_form(
+        client,
+        "/reports/new",
+        {**data, "description": "Long enough now: two foreigners at the jetty.", "kept_photo": token},
+    )
     assert second.status_code == 303
     with app.app_context():
         [photo] = db.session.scalar(select(Report)).photos
@@ -180,7 +178,9 @@ def test_photos_sent_with_a_failing_form_are_kept_shown_and_not_asked_again(app,
 def test_a_kept_photo_can_be_removed_without_javascript(app, client, official):
     page = post_form(client, "/reports/new", report_data(description="short"), [a_photo()]).data.decode()
     [token] = kept_tokens(page)
-    again = post_form(client, "/reports/new", report_data(description="short", kept_photo=token, remove_photo=token))
+    again = post_form(
+        client, "/reports/new", report_data(description="short", kept_photo=token, remove_photo=token)
+    )
     assert again.status_code == 200
     assert kept_tokens(again.data.decode()) == []
     assert files_in(app, "pending") == []
@@ -229,9 +229,14 @@ def stored_photo(app, client, official):
 
 @pytest.mark.parametrize(
     ("username", "status"),
-    [("desa", 200), ("petugas", 200), ("admin", 200), ("kasu_official", 404), ("kasu_officer", 404), (None, 302)],
+    [
+        ("desa", 200), ("petugas", 200), ("admin", 200),
+        ("kasu_official", 404), ("kasu_officer", 404), (None, 302),
+    ],
 )
-def test_photos_are_served_only_to_those_who_may_see_the_report(app, client, auth, stored_photo, username, status):
+def test_photos_are_served_only_to_those_who_may_see_the_report(
+    app, client, auth, stored_photo, username, status
+):
     other_village_accounts(app)
     if username:
         auth.sign_in_as(username)
@@ -257,7 +262,8 @@ def test_a_reply_photo_belongs_to_its_event(app, client, official):
     with app.app_context():
         report = make_report(status="needs_info")
         report_id, version = report.id, report.version
-    response = post_form(client, f"/reports/{report_id}/reply", {"text": "The guests left today.", "version": str(version)}, [a_photo()])
+    answer = {"text": "The guests left today.", "version": str(version)}
+    response = post_form(client, f"/reports/{report_id}/reply", answer, [a_photo()])
     assert response.status_code == 303
     with app.app_context():
         [photo] = db.session.scalar(select(Report).where(Report.id == report_id)).photos

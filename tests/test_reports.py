@@ -3,36 +3,24 @@
 import re
 
 import pytest
-from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from domain import countries
-from domain import refcodes
 from domain import CATEGORY_GUIDANCE
 from domain import Category
 from domain import EventKind
 from domain import Source
 from domain import Status
+from domain import countries
+from domain import refcodes
+from domain.calendar import OFFICE_ZONE
 from extensions import db
 from models import Report
 from tests.factories import user
 from tests.factories import village
 from tests.report_helpers import counts
+from tests.report_helpers import page_of
 from tests.report_helpers import post_form
 from tests.report_helpers import report_data
-
-
-@pytest.fixture
-def official(app, auth):
-    """The demo official of Tanjung Sari, signed in, with a phone number on file."""
-    with app.app_context():
-        user("desa").phone = "0812 0000 1111"
-        db.session.commit()
-    auth.login("desa")
-
-
-def page_of(response):
-    return BeautifulSoup(response.data.decode(), "html.parser")
 
 
 def test_form_has_every_field_in_one_column(client, official):
@@ -59,12 +47,11 @@ def test_form_has_every_field_in_one_column(client, official):
 
 
 def test_when_defaults_to_now_in_jakarta(client, official):
-    from tests.report_helpers import JAKARTA
     from datetime import datetime
 
     value = page_of(client.get("/reports/new")).select_one("#observed_at")["value"]
-    shown = datetime.strptime(value, "%Y-%m-%dT%H:%M").replace(tzinfo=JAKARTA)
-    assert abs((datetime.now(JAKARTA) - shown).total_seconds()) < 120
+    shown = datetime.strptime(value, "%Y-%m-%dT%H:%M").replace(tzinfo=OFFICE_ZONE)
+    assert abs((datetime.now(OFFICE_ZONE) - shown).total_seconds()) < 120
 
 
 def test_form_fields_fit_a_phone_and_need_no_inline_style(client, official):
@@ -104,7 +91,8 @@ def test_report_is_saved_with_every_fact(app, client, official):
         assert (first.name, first.sex, first.nationality, first.age) == ("John Tan", "male", "SG", 35)
         assert first.passport_no == "K1234567"
         assert first.permit_type == "Visa kunjungan"
-        assert (second.sex, second.nationality, second.birth_date.date().isoformat()) == ("female", "MY", "1990-04-01")
+        born = second.birth_date.date().isoformat()
+        assert (second.sex, second.nationality, born) == ("female", "MY", "1990-04-01")
         # The form's local time (Asia/Jakarta) is stored in UTC: seven hours earlier.
         local = data["observed_at"].replace("T", " ")
         assert report.observed_at.strftime("%Y-%m-%d %H:%M") != local
@@ -207,11 +195,13 @@ def test_nationalities_are_named_in_the_ui_language_and_sorted(app, client, offi
 
 
 def test_a_nationality_is_stored_as_its_iso_code_whatever_the_language(app, client, official):
-    for typed, code in [("singapore", "SG"), ("Tanpa kewarganegaraan", "XX"), ("", "")]:
+    typed_and_stored = [("singapore", "SG"), ("Tanpa kewarganegaraan", "XX"), ("", "")]
+    for typed, _code in typed_and_stored:
         post_form(client, "/reports/new", report_data(**{"persons-0-nationality": typed}))
     with app.app_context():
-        stored = [r.persons[0].nationality for r in db.session.scalars(select(Report).order_by(Report.id))]
-    assert stored == ["SG", "XX", ""]
+        reports = db.session.scalars(select(Report).order_by(Report.id))
+        stored = [report.persons[0].nationality for report in reports]
+    assert stored == [code for _typed, code in typed_and_stored]
 
 
 def test_an_unknown_nationality_is_an_error_beside_the_field(client, official):

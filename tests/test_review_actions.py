@@ -8,15 +8,14 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy import update
 
-from domain import workflow
 from domain import EventKind
 from domain import Outcome
 from domain import Status
+from domain import workflow
 from extensions import db
 from models import AppendOnlyError
 from models import Event
 from models import Report
-from web.labels import reply_template
 from tests import factories
 from tests.review_support import HX
 from tests.review_support import make_officer
@@ -25,13 +24,9 @@ from tests.review_support import offered_moves
 from tests.review_support import post_action
 from tests.review_support import reload
 from tests.review_support import report_in
+from web.labels import reply_template
 
 PAIRS = list(product(Status, Status))
-
-
-@pytest.fixture
-def officer(app, auth):
-    auth.sign_in_as("petugas")
 
 
 @pytest.mark.parametrize(("current", "to"), PAIRS)

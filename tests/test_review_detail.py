@@ -3,10 +3,8 @@
 
 from datetime import timedelta
 
-import pytest
 from flask import url_for
 
-from web.access import rule_for
 from domain import EventKind
 from domain import Role
 from domain import Status
@@ -21,11 +19,7 @@ from tests.review_support import make_officer
 from tests.review_support import reload
 from tests.review_support import report_in
 from tests.test_permissions import SAMPLE_ARGS
-
-
-@pytest.fixture
-def officer(auth):
-    auth.sign_in_as("petugas")
+from web.access import rule_for
 
 
 def test_detail_shows_the_whole_report(app, client, officer):

@@ -6,7 +6,6 @@ from datetime import UTC
 from datetime import datetime
 
 import pytest
-from bs4 import BeautifulSoup
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
@@ -21,12 +20,9 @@ from tests.factories import user
 from tests.factories import village
 from tests.report_helpers import a_photo
 from tests.report_helpers import counts
+from tests.report_helpers import page_of
 from tests.report_helpers import post_form
 from tests.report_helpers import tip_data
-
-
-def page_of(response):
-    return BeautifulSoup(response.data.decode(), "html.parser")
 
 
 @pytest.fixture
@@ -49,8 +45,9 @@ def test_the_tip_form_is_public_and_has_the_facts_without_account_fields(app, cl
     page = page_of(response)
     form = page.select_one("form[data-report-form]")
     names = {element.get("name") for element in form.select("input, select, textarea")}
-    assert {"village", "category", "urgency", "observed_at", "address", "description", "persons-0-nationality",
-            "photos", "anonymous", "reporter_name", "reporter_phone", "client_uuid"} <= names
+    assert {"village", "category", "urgency", "observed_at", "address", "description",
+            "persons-0-nationality", "photos", "anonymous", "reporter_name", "reporter_phone",
+            "client_uuid"} <= names
     with app.app_context():
         villages = [v.name for v in db.session.scalars(select(Village).order_by(Village.name))]
     options = [option.get_text() for option in page.select("#village option") if option["value"]]
@@ -99,7 +96,8 @@ def test_a_village_must_be_chosen_from_the_list(app, client):
     for value in ("", "9999", "abc", str(inactive_id)):
         response = post_form(client, "/tips/new", tip_data(value))
         assert response.status_code == 422, value
-        assert "Pilih desa/kelurahan Anda dari daftar" in page_of(response).select_one("#village-error").get_text()
+        error = page_of(response).select_one("#village-error").get_text()
+        assert "Pilih desa/kelurahan Anda dari daftar" in error
     with app.app_context():
         assert counts()["reports"] == 0
 
@@ -154,15 +152,18 @@ def office_works_on(app, code):
     with app.app_context():
         tip = db.session.scalar(select(Report).where(Report.code == code))
         officer, now = user("petugas"), datetime.now(UTC)
-        tip.events.append(Event(kind=EventKind.NOTE, actor=officer, text="Internal: neighbour dispute?", visible_to_reporter=False, created_at=now))
+        tip.events.append(Event(kind=EventKind.NOTE, actor=officer, text="Internal: neighbour dispute?",
+                                visible_to_reporter=False, created_at=now))
         tip.status, tip.version = Status.FIELD_CHECK, tip.version + 1
-        tip.events.append(Event(kind=EventKind.STATUS, actor=officer, from_status=Status.NEW, to_status=Status.FIELD_CHECK,
-                                text="We will visit the place this week.", created_at=now))
+        tip.events.append(Event(kind=EventKind.STATUS, actor=officer, from_status=Status.NEW,
+                                to_status=Status.FIELD_CHECK, text="We will visit the place this week.",
+                                created_at=now))
         db.session.commit()
 
 
 def test_status_shows_the_status_and_the_reporter_s_messages_nothing_else(app, client, kasu):
-    code, pin = send_tip(client, kasu, description="Three foreigners sleep in the net shed behind the mosque.",
+    code, pin = send_tip(client, kasu,
+                         description="Three foreigners sleep in the net shed behind the mosque.",
                          **{"persons-0-name": "Secret Name", "persons-0-passport_no": "X9999999"})
     office_works_on(app, code)
     response = client.post("/tips/status", data={"code": code.lower().replace("-", " "), "pin": pin})
@@ -172,7 +173,9 @@ def test_status_shows_the_status_and_the_reporter_s_messages_nothing_else(app, c
     main = page.select_one("main").get_text(" ")
     assert "Dicek lapangan" in main
     assert "We will visit the place this week." in main
-    for private in ("Internal: neighbour dispute?", "net shed", "Secret Name", "X9999999", "Ibu Sari", "0813", "Kasu"):
+    hidden = ("Internal: neighbour dispute?", "net shed", "Secret Name", "X9999999",
+              "Ibu Sari", "0813", "Kasu")
+    for private in hidden:
         assert private not in page.decode(), private
     assert page.select("img") == []
 

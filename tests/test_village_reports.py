@@ -5,9 +5,6 @@ from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
 
-import pytest
-from bs4 import BeautifulSoup
-
 from domain import EventKind
 from domain import Status
 from extensions import db
@@ -17,16 +14,8 @@ from tests.factories import make_report
 from tests.factories import user
 from tests.report_helpers import a_photo
 from tests.report_helpers import kept_tokens
+from tests.report_helpers import page_of
 from tests.report_helpers import post_form
-
-
-@pytest.fixture
-def official(auth):
-    auth.login("desa")
-
-
-def page_of(response):
-    return BeautifulSoup(response.data.decode(), "html.parser")
 
 
 def make_reports(count, **fields):
@@ -35,12 +24,17 @@ def make_reports(count, **fields):
     return [make_report(created_at=start + timedelta(minutes=n), **fields).id for n in range(count)]
 
 
-def ask_for_information(report_id, question="Which room do they stay in?", internal_note="Known to us already."):
+def ask_for_information(
+    report_id, question="Which room do they stay in?", internal_note="Known to us already."
+):
     """What an officer's review does: an internal note, then a question to the reporter."""
     report = db.session.get(Report, report_id)
     officer = user("petugas")
     now = datetime.now(UTC)
-    report.events.append(Event(kind=EventKind.NOTE, actor=officer, text=internal_note, visible_to_reporter=False, created_at=now))
+    report.events.append(
+        Event(kind=EventKind.NOTE, actor=officer, text=internal_note, visible_to_reporter=False,
+              created_at=now)
+    )
     report.status, report.version = Status.NEEDS_INFO, report.version + 1
     report.events.append(
         Event(kind=EventKind.INFO_REQUEST, actor=officer, from_status=Status.NEW, to_status=Status.NEEDS_INFO,
@@ -123,14 +117,20 @@ def test_a_question_from_the_office_stands_out_and_is_answered_on_the_detail_pag
     assert form["action"] == f"/reports/{waiting}/reply"
     version = form.select_one("input[name=version]")["value"]
 
-    answer = post_form(client, form["action"], {"text": "Room 3, behind the shop.", "version": version}, [a_photo()])
+    answer = post_form(
+        client, form["action"], {"text": "Room 3, behind the shop.", "version": version}, [a_photo()]
+    )
     assert answer.status_code == 303
     with app.app_context():
         report = db.session.get(Report, waiting)
         assert report.status == Status.IN_REVIEW
         reply = report.events[-1]
-        assert (reply.kind, reply.from_status, reply.to_status) == (EventKind.REPLY, Status.NEEDS_INFO, Status.IN_REVIEW)
-        assert (reply.text, reply.actor.username, reply.visible_to_reporter) == ("Room 3, behind the shop.", "desa", True)
+        assert (reply.kind, reply.from_status, reply.to_status) == (
+            EventKind.REPLY, Status.NEEDS_INFO, Status.IN_REVIEW
+        )
+        assert (reply.text, reply.actor.username, reply.visible_to_reporter) == (
+            "Room 3, behind the shop.", "desa", True
+        )
         [photo] = report.photos
         assert photo.event_id == reply.id
     after = page_of(client.get(f"/reports/{waiting}"))
@@ -145,12 +145,15 @@ def test_an_answer_that_fails_validation_keeps_its_photos(app, client, official)
         [waiting] = make_reports(1)
         ask_for_information(waiting)
         version = db.session.get(Report, waiting).version
-    response = post_form(client, f"/reports/{waiting}/reply", {"text": "", "version": str(version)}, [a_photo()])
+    response = post_form(
+        client, f"/reports/{waiting}/reply", {"text": "", "version": str(version)}, [a_photo()]
+    )
     assert response.status_code == 422
     page = response.data.decode()
     assert "Harap isi kolom ini" in page
     [token] = kept_tokens(page)
-    again = post_form(client, f"/reports/{waiting}/reply", {"text": "Here it is.", "version": str(version), "kept_photo": token})
+    answer = {"text": "Here it is.", "version": str(version), "kept_photo": token}
+    again = post_form(client, f"/reports/{waiting}/reply", answer)
     assert again.status_code == 303
     with app.app_context():
         assert len(db.session.get(Report, waiting).photos) == 1

@@ -6,10 +6,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from domain import refcodes
-from domain import workflow
 from domain import Outcome
 from domain import Status
+from domain import refcodes
+from domain import workflow
 from domain.workflow import OFFICE
 from domain.workflow import REPORTER
 from domain.workflow import TransitionError

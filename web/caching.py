@@ -9,7 +9,6 @@ from functools import cache
 from pathlib import Path
 
 from cachetools import LRUCache
-
 from flask import current_app
 from flask import g
 from flask import get_flashed_messages

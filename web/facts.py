@@ -58,7 +58,8 @@ def submit_facts(form, intake, template, build, done, **context):
         report, created = report_service.save_new_report(build, intake)
     except report_service.SAVE_ERRORS:
         current_app.logger.exception("report %s could not be saved", form.client_uuid.data)
-        failure = _("The report could not be saved because of a problem on our side. Nothing was saved, and what you entered is still here: please send it again.")
+        failure = _("The report could not be saved because of a problem on our side. Nothing was "
+                    "saved, and what you entered is still here: please send it again.")
         return render_template(template, **form_context(form, intake, failure), **context), 500
     return done(report, created)
 

@@ -6,6 +6,7 @@ from wtforms.validators import InputRequired
 from wtforms.validators import Length
 from wtforms.validators import Optional
 
+from web.i18n import catalog
 from web.i18n import gettext
 from web.i18n import lazy_gettext as _l
 
@@ -34,7 +35,7 @@ class BabelTranslations:
         return gettext(string)
 
     def ngettext(self, singular, plural, n):
-        return gettext(singular if n == 1 else plural)
+        return catalog().ungettext(singular, plural, n)
 
 
 class BaseForm(FlaskForm):

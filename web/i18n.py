@@ -3,7 +3,10 @@
 Flask-Babel finds the request's catalog through about ten context-local lookups on every call;
 a queue page translates a few hundred strings, and those lookups cost more than its database
 queries. These functions find the catalog once per request and language, and otherwise behave
-as Flask-Babel's: its locale selector, `refresh()` and `force_locale()` keep working."""
+as Flask-Babel's: its locale selector, `refresh()` and `force_locale()` keep working.
+
+They read where Flask-Babel 4.0.0 (pinned) keeps the locale in force, `g._flask_babel.babel_locale`,
+an attribute it does not document: tests/test_i18n.py fails if an upgrade moves it."""
 
 import flask_babel
 from flask import g

@@ -9,6 +9,7 @@ from domain import Sex
 from domain import Source
 from domain import Status
 from domain import Urgency
+from web.i18n import gettext
 from web.i18n import lazy_gettext as _l
 
 ROLE_LABELS = {
@@ -60,12 +61,18 @@ SEX_LABELS = {
     Sex.UNKNOWN: _l("Unknown"),
 }
 
-EVENT_LABELS = {
+# Each kind of event as its reporter reads it (they never see notes or assignments), and as
+# the office does (event_title adds the statuses and the officer's name).
+REPORTER_EVENT_TITLES = {
     EventKind.CREATED: _l("Report sent"),
     EventKind.STATUS: _l("Status changed"),
-    EventKind.NOTE: _l("Message from the office"),
-    EventKind.ASSIGNED: _l("Officer assigned"),
     EventKind.INFO_REQUEST: _l("Question from the office"),
+    EventKind.REPLY: _l("Answer from the reporter"),
+}
+OFFICE_EVENT_TITLES = {
+    EventKind.CREATED: _l("Report sent"),
+    EventKind.NOTE: _l("Internal note"),
+    EventKind.INFO_REQUEST: _l("Question to the reporter"),
     EventKind.REPLY: _l("Answer from the reporter"),
 }
 
@@ -92,10 +99,23 @@ LABELS = {
     "urgency": URGENCY_LABELS,
     "source": SOURCE_LABELS,
     "sex": SEX_LABELS,
-    "event": EVENT_LABELS,
     "match": MATCH_LABELS,
     "recap column": RECAP_COLUMN_LABELS,
 }
+
+
+def event_title(event, for_office=True):
+    """What an event of a report's history is called, for the office or for its reporter."""
+    if not for_office:
+        return str(REPORTER_EVENT_TITLES.get(event.kind, event.kind))
+    if event.kind == EventKind.STATUS:
+        return gettext("Status: %(from)s → %(to)s", **{
+            "from": label("status", event.from_status), "to": label("status", event.to_status)})
+    if event.kind == EventKind.ASSIGNED:
+        if event.text:
+            return gettext("Assigned to %(name)s", name=event.text)
+        return gettext("No longer assigned")
+    return str(OFFICE_EVENT_TITLES.get(event.kind, event.kind))
 
 
 def label(kind, value):

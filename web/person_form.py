@@ -14,8 +14,8 @@ from wtforms import StringField
 from wtforms.validators import NumberRange
 from wtforms.validators import ValidationError
 
-from domain import countries
 from domain import Sex
+from domain import countries
 from web.forms import BabelTranslations
 from web.forms import max_length
 from web.forms import optional
@@ -89,7 +89,8 @@ class PersonForm(Form):
         default=Sex.UNKNOWN.value,
         invalid_choice_message=CHOOSE_ONE,
     )
-    nationality = NationalityField(_l("Nationality"), description=_l("Type to search the list. Leave empty if unknown."))
+    nationality = NationalityField(
+        _l("Nationality"), description=_l("Type to search the list. Leave empty if unknown."))
     age = IntegerField(
         _l("Approximate age"),
         [optional(), NumberRange(0, 120, message=_l("An age between 0 and 120."))],

@@ -1,6 +1,7 @@
 """The forms of the reporting pages: the official's report, the resident's tip, the reply to an
 information request, and the tip status look-up. Every message is our own translated one."""
 
+import re
 import uuid
 from datetime import UTC
 from datetime import datetime
@@ -23,9 +24,6 @@ from wtforms.validators import NumberRange
 from wtforms.validators import Regexp
 from wtforms.validators import ValidationError
 
-from web.person_form import CHOOSE_ONE
-from web.person_form import PersonForm
-from web.person_form import strip
 from domain import Category
 from domain import Urgency
 from web.forms import BaseForm
@@ -36,13 +34,17 @@ from web.forms import required
 from web.i18n import gettext as _
 from web.i18n import lazy_gettext as _l
 from web.labels import label
+from web.person_form import CHOOSE_ONE
+from web.person_form import PersonForm
+from web.person_form import strip
 
 MIN_DESCRIPTION = 20
 MAX_PERSONS = 20
 PHONE = Regexp(r"^\+?[0-9 ()-]{6,32}$", message=_l("Enter a phone number: digits, spaces and + only."))
 
 CATEGORY_HINTS = {
-    Category.LODGING: _l("Foreigners staying in a house, homestay or rented room. Whoever lodges a foreigner must report the guest."),
+    Category.LODGING: _l("Foreigners staying in a house, homestay or rented room. "
+                         "Whoever lodges a foreigner must report the guest."),
     Category.WORKING: _l("Foreigners working or running a business here, paid or not."),
     Category.SEA_ARRIVAL: _l("Foreigners arriving by boat, above all away from the official port."),
     Category.SUSPICIOUS: _l("Something that worries you, such as people moved or kept in secret."),
@@ -95,7 +97,8 @@ class FactsForm(BaseForm):
         filters=[strip],
         description=_l("For example: the homestay behind the jetty, Jalan Pelabuhan."),
     )
-    rt_rw = StringField(_l("RT/RW"), [optional(), max_length(20)], filters=[strip], description=_l("For example 003/005."))
+    rt_rw = StringField(_l("RT/RW"), [optional(), max_length(20)], filters=[strip],
+                        description=_l("For example 003/005."))
     latitude = FloatField(
         _l("Latitude"),
         [optional(), NumberRange(-90, 90, message=_l("Between -90 and 90."))],
@@ -115,7 +118,9 @@ class FactsForm(BaseForm):
         _l("What did you see?"),
         [required(), length_between(MIN_DESCRIPTION, 5000)],
         filters=[strip],
-        description=_l("Only what you saw or heard yourself: what the people were doing, where they stay, how they arrived, how long they have been here. At least %(min)d characters.", min=MIN_DESCRIPTION),
+        description=_l("Only what you saw or heard yourself: what the people were doing, where they "
+                       "stay, how they arrived, how long they have been here. At least %(min)d "
+                       "characters.", min=MIN_DESCRIPTION),
     )
     persons = FieldList(FormField(PersonForm), min_entries=1)
 
@@ -152,7 +157,8 @@ class FactsForm(BaseForm):
     def remove_person(self, index, formdata):
         """Drop the row sent with this index; one row always stays. WTForms renumbers the rows it
         receives from 0, so the sent index is found by its place among the sent ones."""
-        sent = sorted(set(self.persons._extract_indices(self.persons.name, formdata)))
+        row = re.compile(rf"{re.escape(self.persons.name)}-([0-9]+)-")
+        sent = sorted({int(found[1]) for key in formdata if (found := row.match(key))})
         if index.isdigit() and int(index) in sent and len(self.persons.entries) > 1:
             del self.persons.entries[sent.index(int(index))]
 
@@ -179,7 +185,8 @@ class TipForm(FactsForm):
     )
     anonymous = BooleanField(
         _l("Send anonymously"),
-        description=_l("Nothing about you is kept: no name, no phone number. The office then cannot call you back."),
+        description=_l("Nothing about you is kept: no name, no phone number. "
+                       "The office then cannot call you back."),
     )
     reporter_name = StringField(_l("Your name (optional)"), [optional(), max_length(120)], filters=[strip])
     reporter_phone = StringField(
@@ -204,8 +211,10 @@ class ReplyForm(BaseForm):
 class TipStatusForm(BaseForm):
     """The tracking code and PIN a resident got when sending a tip."""
 
-    code = StringField(_l("Tracking code"), [required(), max_length(20)], description=_l("For example KX7M-3QFA."))
-    pin = StringField(_l("PIN"), [required(), max_length(12)], description=_l("The 6 digits shown with the code."))
+    code = StringField(_l("Tracking code"), [required(), max_length(20)],
+                       description=_l("For example KX7M-3QFA."))
+    pin = StringField(_l("PIN"), [required(), max_length(12)],
+                      description=_l("The 6 digits shown with the code."))
 
 
 def field_errors(form, prefix=""):
@@ -214,7 +223,8 @@ def field_errors(form, prefix=""):
     found = []
     for field in form:
         if isinstance(field, FieldList):
-            found.extend(("persons-field", "", message) for message in field.errors if isinstance(message, str))
+            found.extend(("persons-field", "", message)
+                         for message in field.errors if isinstance(message, str))
             for number, entry in enumerate(field.entries, start=1):
                 found.extend(field_errors(entry.form, _("Person %(number)d", number=number) + " · "))
         elif field.errors and field.type not in ("CSRFTokenField", "HiddenField"):

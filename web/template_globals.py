@@ -13,8 +13,10 @@ from web.articles import urlhost
 from web.caching import asset_url
 from web.caching import shown_messages
 from web.client_config import client_config_json
+from web.labels import event_title
 from web.labels import label
 from web.person_form import nationality_name
+
 
 def photos_by_event(report):
     """The report's photos grouped by the event they came with (None: sent with the report)."""
@@ -32,6 +34,7 @@ def register(app):
         asset_url=asset_url,  # also used by the manifest and the service worker
         guidance_title=guidance_title,
         guidance_url=guidance_url,
+        event_title=event_title,
         label=label,
         nationality_name=nationality_name,
         office_name=app.config["OFFICE_NAME"],

@@ -5,10 +5,20 @@ Revises: afcf7faed91b
 Create Date: 2026-11-28 01:45:40.814568
 
 """
-from alembic import op
-import sqlalchemy as sa
+import unicodedata
 
-from domain import matching
+import sqlalchemy as sa
+from alembic import op
+
+
+def name_key(name):
+    """domain.matching.name_key as it was when this migration was written: replaying the
+    migration must give the same keys whatever the app's rule becomes."""
+    decomposed = unicodedata.normalize("NFKD", name or "")
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    words = "".join(ch if ch.isalnum() else " " for ch in plain.casefold()).split()
+    return " ".join(sorted(words))
+
 
 # revision identifiers, used by Alembic.
 revision = '1299130d48aa'
@@ -47,7 +57,7 @@ def _fill_name_keys():
     persons = sa.table('persons', sa.column('id', sa.Integer), sa.column('name', sa.String), sa.column('name_key', sa.String))
     rows = connection.execute(sa.select(persons.c.id, persons.c.name)).all()
     for person_id, name in rows:
-        connection.execute(persons.update().where(persons.c.id == person_id).values(name_key=matching.name_key(name)))
+        connection.execute(persons.update().where(persons.c.id == person_id).values(name_key=name_key(name)))
 
 
 def downgrade():

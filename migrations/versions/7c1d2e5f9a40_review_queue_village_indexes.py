@@ -6,8 +6,8 @@ Revises: 1299130d48aa
 Create Date: 2026-11-28 02:40:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '7c1d2e5f9a40'

@@ -5,9 +5,8 @@ Revises:
 Create Date: 2026-11-28 01:36:59.404728
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'afcf7faed91b'

@@ -3,6 +3,7 @@
 import io
 import os
 import socket
+import threading
 import time
 import uuid
 
@@ -12,7 +13,6 @@ from werkzeug.wsgi import get_input_stream
 
 from extensions import db
 from models import Report
-
 from tests.browser.conftest import CHROMIUM_ARGS
 from tests.browser.conftest import PHONE
 
@@ -58,6 +58,8 @@ class FlakyNetwork:
         self.plan = {}
         self.answers = []  # (path, 503 | "dropped" | "app") for every POST
         self.down = set()  # paths no POST reaches until removed
+        self.stall_started = threading.Event()
+        self.stall_ended = threading.Event()
 
     def __enter__(self):
         self.app.wsgi_app = self
@@ -83,7 +85,9 @@ class FlakyNetwork:
         self.answers.append((path, outcomes.get(how, "app")))
         if how == "stall_then_503":  # a very slow link that ends in an error
             get_input_stream(environ).read()
+            self.stall_started.set()
             time.sleep(3)
+            self.stall_ended.set()
             start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
             return [b"busy"]
         if how == "answer_503":

@@ -53,7 +53,9 @@ def test_login_page_accessibility(page):
 
 
 def test_works_without_javascript(browser, live_server):
-    context = browser.new_context(java_script_enabled=False, base_url=live_server, viewport={"width": 360, "height": 740})
+    context = browser.new_context(
+        java_script_enabled=False, base_url=live_server, viewport={"width": 360, "height": 740}
+    )
     page = context.new_page()
     log_in(page, "desa")
     assert "Perangkat desa" in page.locator(".site-header").inner_text()

@@ -44,7 +44,7 @@ def test_new_version_is_announced_and_loaded_on_request(offline_context, live_ap
     assert static_caches(page) == [f"db-static-{first}"]
     old_release = live_app.config.get("RELEASE")
     live_app.config["RELEASE"] = "next-release"
-    live_app.extensions.pop("pwa_version", None)
+    live_app.extensions.pop("release_digest", None)
     try:
         page.evaluate("async () => (await navigator.serviceWorker.getRegistration()).update()")
         banner = page.locator("#update-banner")
@@ -57,7 +57,7 @@ def test_new_version_is_announced_and_loaded_on_request(offline_context, live_ap
         assert static_caches(page) == [f"db-static-{second}"]  # the old release's cache is gone
     finally:
         live_app.config["RELEASE"] = old_release
-        live_app.extensions.pop("pwa_version", None)
+        live_app.extensions.pop("release_digest", None)
 
 
 def test_iphone_users_are_told_once_how_to_install(browser, live_server):
@@ -149,8 +149,7 @@ def test_logging_out_warns_while_reports_wait(offline_context):
     expect(badge(page)).to_have_text("1 laporan menunggu")
     messages = []
     page.once("dialog", lambda dialog: (messages.append(dialog.message), dialog.dismiss()))
-    page.click(".logout-form button")
-    page.wait_for_timeout(300)
+    page.click(".logout-form button")  # returns once the dialog is handled: confirm() blocks
     assert "Masih ada laporan" in messages[0]
     assert "Keluar" in page.locator(".site-header").inner_text()  # still logged in
     page.once("dialog", lambda dialog: dialog.accept())
@@ -267,9 +266,9 @@ def test_leaving_the_page_while_a_report_is_sent_loses_nothing(offline_context, 
     with FlakyNetwork(live_app) as network:
         network.fail_next("/reports/new", "stall_then_503")
         send_report(page)
-        page.wait_for_timeout(500)  # the report is on its way, slowly
+        assert network.stall_started.wait(10)  # the report is on its way, slowly
         page.goto("/guidance/")  # the user moves on; the next page sends what waits
         expect(badge(page)).to_be_hidden(timeout=20000)
-        page.wait_for_timeout(3000)  # the stalled first try ends, in an error nobody hears
+        assert network.stall_ended.wait(10)  # the stalled first try ends, in an error nobody hears
     assert network.posts_to("/reports/new") == [503, "app"]
     assert reports_with(live_app, description) == [1]

@@ -108,7 +108,9 @@ def test_an_official_reports_from_the_phone_and_finds_it_in_the_village_list(pho
     assert page.input_value("#accuracy_m") == "15"
 
     # The 12-megapixel photo is made smaller on the phone before it is sent.
-    page.set_input_files("#photos", files=[{"name": "IMG_2041.jpg", "mimeType": "image/jpeg", "buffer": phone_photo}])
+    page.set_input_files(
+        "#photos", files=[{"name": "IMG_2041.jpg", "mimeType": "image/jpeg", "buffer": phone_photo}]
+    )
     expect(page.locator("[data-photo-status]")).to_contain_text("KB")
     shrunk = page.evaluate("() => document.querySelector('#photos').files[0].size")
     assert shrunk < SIX_HUNDRED_KB
@@ -196,7 +198,9 @@ def test_a_resident_sends_a_tip_and_looks_up_its_status(phone, live_app):
 
 
 def test_the_report_form_works_without_javascript(browser, live_server, live_app):
-    context = browser.new_context(java_script_enabled=False, base_url=live_server, viewport=PHONE, locale="id-ID")
+    context = browser.new_context(
+        java_script_enabled=False, base_url=live_server, viewport=PHONE, locale="id-ID"
+    )
     page = context.new_page()
     log_in(page, "desa")
     page.goto("/reports/new")
@@ -206,7 +210,8 @@ def test_the_report_form_works_without_javascript(browser, live_server, live_app
     expect(page.locator("#persons-1-name")).to_be_visible()
     expect(page.locator("#description")).to_have_value(description)
     page.fill("#persons-1-name", "Second Person")
-    page.set_input_files("#photos", files=[{"name": "bengkel.jpg", "mimeType": "image/jpeg", "buffer": photo_samples.jpeg(1200, 900)}])
+    photo = {"name": "bengkel.jpg", "mimeType": "image/jpeg", "buffer": photo_samples.jpeg(1200, 900)}
+    page.set_input_files("#photos", files=[photo])
     page.locator("form[data-report-form] button.primary").click()
     page.wait_for_url(re.compile(r"/reports/\d+/sent$"))
     assert CODE.fullmatch(page.locator("#refcode").inner_text().strip())
