@@ -7,18 +7,24 @@ CHROMIUM ?= /usr/bin/chromium
 export FLASK_APP := app
 DEV := APP_ENV=development
 
-.PHONY: run test setup venv translations db i18n clean
+# Every failure, error and rerun named in the summary; the slowest 15 tests timed.
+PYTEST := $(BIN)/pytest -rfER --durations=15
+
+.PHONY: run test lint setup venv translations db i18n clean
 
 run: setup
 	$(DEV) $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: setup
 	@if [ -x "$(CHROMIUM)" ]; then \
-		CHROMIUM_PATH=$(CHROMIUM) $(BIN)/pytest; \
+		CHROMIUM_PATH=$(CHROMIUM) $(PYTEST); \
 	else \
 		echo "No Chromium at $(CHROMIUM): SKIPPING the browser tests (install Debian's chromium to run them)."; \
-		$(BIN)/pytest -m "not e2e"; \
+		$(PYTEST) -m "not e2e"; \
 	fi
+
+lint: venv
+	$(BIN)/ruff check .
 
 setup: venv translations db
 
