@@ -31,6 +31,9 @@ AUDIENCE_HEADINGS = {
 }
 # The start page shows these to residents, in this order.
 RESIDENT_ESSENTIALS = ("how-to-report", "lodging-report-duty", "signs-of-violations", "faq")
+# The settings shown on guidance pages: a change must change the pages' ETag.
+OFFICE_SETTINGS = ("OFFICE_NAME", "OFFICE_CONTACT", "OFFICE_ADDRESS", "OFFICE_PHONE", "OFFICE_HOURS",
+                   "PIMPASA_OFFICER", "DATA_RETENTION_MONTHS")
 MAX_QUERY_LENGTH = 100
 ANONYMOUS_MAX_AGE = 300
 
@@ -93,7 +96,7 @@ def _page_version(app):
              *Path(app.static_folder).rglob("*.*")]
     for path in sorted(files):
         digest.update(str(path.relative_to(root)).encode() + path.read_bytes())
-    office = (app.config["OFFICE_NAME"], app.config["OFFICE_CONTACT"])
+    office = tuple(app.config[key] for key in OFFICE_SETTINGS)
     settings = (*office, *sorted(app.view_functions))
     digest.update(repr(settings).encode())
     return digest.hexdigest()
