@@ -30,7 +30,8 @@ def blocks(markdown):
             if term.rstrip().endswith(":"):
                 children = children[close + 1:]
         text = "".join(child.content for child in children if child.type in ("text", "code_inline"))
-        if text.strip() and not re.fullmatch(r"\[\[[a-z-]+\]\]", text.strip()):
+        text = text.strip()
+        if text and not re.fullmatch(r"\[\[[a-z-]+\]\]", text):
             texts.append(text)
     return texts
 
