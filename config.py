@@ -83,6 +83,14 @@ class Config:
 
     OFFICE_NAME = os.environ.get("OFFICE_NAME", "Kantor Imigrasi Kelas II TPI Belakang Padang")
     OFFICE_CONTACT = os.environ.get("OFFICE_CONTACT", "")
+    # The office's own details for the guidance pages; each is left out when empty, never guessed.
+    OFFICE_ADDRESS = os.environ.get("OFFICE_ADDRESS", "")
+    OFFICE_PHONE = os.environ.get("OFFICE_PHONE", "")
+    OFFICE_HOURS = os.environ.get("OFFICE_HOURS", "")
+    PIMPASA_OFFICER = os.environ.get("PIMPASA_OFFICER", "")
+    # The retention period the office has decided, in months after a report is closed. The app
+    # does not delete anything by itself yet: the privacy page says so, with or without a period.
+    DATA_RETENTION_MONTHS = int(os.environ.get("DATA_RETENTION_MONTHS") or 0) or None
     GUIDANCE_DIR = os.environ.get("GUIDANCE_DIR", str(BASE_DIR / "content" / "guidance"))
     REVIEW_DUE_WORKING_DAYS = int(os.environ.get("REVIEW_DUE_WORKING_DAYS", 3))
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")

@@ -76,16 +76,21 @@ def test_every_article_lists_sources_and_a_last_checked_date(library):
         assert article.last_checked <= datetime.date.today(), article.slug
 
 
+# A line that states a criminal penalty: prison or detention, and a term in months or years.
+PENALTY_LINE = re.compile(
+    r"(?i)(?=.*(kurungan|penjara|prison|imprisonment))(?=.*\d+ (months?|years?|bulan|tahun)\b)"
+)
+
+
 def test_penalties_carry_the_2026_caveat(library):
-    """A criminal penalty is stated only beside the warning that UU 1/2026 may have changed it."""
-    penalty = re.compile(r"kurungan|imprisonment|penjara", re.IGNORECASE)
+    """A criminal penalty is stated only after the note that UU 1/2026 may have changed it."""
     for lang in LANGUAGES:
         for slug, post in raw_files(lang).items():
-            if penalty.search(post.content):
-                assert "UU 1/2026" in post.content, (lang, slug)
-                assert "2 Januari 2026" in post.content or "2 January 2026" in post.content
-        caveat = library.get(lang, "penalties").html
-        assert "UU 6/2011" in caveat and "UU 1/2026" in caveat
+            lines = post.content.split("\n")
+            stated = [number for number, line in enumerate(lines) if PENALTY_LINE.search(line)]
+            if stated:
+                assert "[[penalty-note]]" in lines[: stated[0]], (lang, slug, lines[stated[0]])
+                assert "penalty-note" in library.get(lang, slug).blocks
 
 
 def test_the_overstay_rate_is_never_stated_without_its_source_and_a_check(library):
@@ -98,17 +103,16 @@ def test_the_overstay_rate_is_never_stated_without_its_source_and_a_check(librar
                     assert "check the latest rate" in paragraph or "periksa tarif terbaru" in paragraph
 
 
-# Facts the facts file marks [U]: none may appear as a plain statement.
+# Facts the facts file marks [U]: none may appear as a plain statement. Section 16 of the facts
+# file settled F005 (UU 6/2023, now F149), F044 (Pasal 118, now F145) and F025 (Pasal 1 angka 32,
+# now F150), so they are no longer here.
 UNCONFIRMED_CLAIMS = {
-    "F005 second amendment": r"UU (No(mor|\.)? ?)?6/2023",
     "F011 Kepri regional office name": r"Kanwil Ditjen Imigrasi Kepulauan Riau",
-    "F044 sponsor offence article": r"Pasal 118",
     "F075 forgery penalty": r"Pasal 126",
     "F087 operation name": r"Tresna|Kresna",
     "F099 PIMPASA founding regulation": r"(Permen|Kepmen)\w* [^.\n]*PIMPASA",
     "F123 data-security article": r"Pasal 35",
     "F139 migrant-worker penalty article": r"UU 18/2017 Pasal",
-    "F025 smuggling definition article": r"(?i)(penyelundupan manusia|people smuggling)[^.\n]*Pasal 1 angka",
     "F056 public-participation article": r"(?i)(peran serta masyarakat|public participation)\W+\(?Pasal",
     "F064 TIMPORA regulation revoked": (
         r"(?i)(mencabut|dicabut|revoke|replace|menggantikan)[^.\n]*(50/2016|4/2017)"
@@ -186,10 +190,12 @@ def write_article(root, lang, name, body="## One\n\nText.\n", **meta):
         "slug": name,
         "title": f"Title {name} {lang}",
         "summary": f"Summary of {name}.",
+        "in_short": ["One short line."],
         "audience": ["residents"],
         "topic": "law",
         "order": 1,
         "sources": ["UU 6/2011 Pasal 48: https://example.org/pasal-48"],
+        "facts": ["F026"],
         "last_checked": datetime.date(2026, 11, 28),
         "related": [],
     }

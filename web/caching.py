@@ -32,6 +32,9 @@ POLICIES = {
 }
 # Pages never kept, not even for a visitor without an account: a tip's PIN, status and messages.
 NEVER_STORED = frozenset({"tips.sent", "tips.status"})
+# The settings pages show (the office box under every article): a change makes a new release.
+OFFICE_SETTINGS = ("OFFICE_NAME", "OFFICE_CONTACT", "OFFICE_ADDRESS", "OFFICE_PHONE", "OFFICE_HOURS",
+                   "PIMPASA_OFFICER", "DATA_RETENTION_MONTHS")
 # Pages the worker keeps once read, so they open without signal; none shows other people's data.
 # The report and tip forms (empty forms) open at once from the phone and are refreshed behind;
 # their submissions go through the on-device outbox. Guidance is fetched first, kept as fallback.
@@ -145,7 +148,7 @@ def _release_digest(app):
     files += [(static, static / name) for name in static_files(app)]
     for folder, path in files:
         digest.update(str(path.relative_to(folder)).encode() + path.read_bytes())
-    settings = (app.config["OFFICE_NAME"], app.config["OFFICE_CONTACT"], *sorted(app.view_functions))
+    settings = (*(app.config[key] for key in OFFICE_SETTINGS), *sorted(app.view_functions))
     digest.update(repr(settings).encode())
     return digest.hexdigest()[:16]
 

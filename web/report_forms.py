@@ -43,12 +43,18 @@ MAX_PERSONS = 20
 PHONE = Regexp(r"^\+?[0-9 ()-]{6,32}$", message=_l("Enter a phone number: digits, spaces and + only."))
 
 CATEGORY_HINTS = {
-    Category.LODGING: _l("Foreigners staying in a house, homestay or rented room. "
-                         "Whoever lodges a foreigner must report the guest."),
+    # The law (Pasal 72(2), 117) binds lodging owners and managers, when asked; hosts are advised.
+    Category.LODGING: _l(
+        "Foreigners staying in a house, homestay or rented room. Lodging owners must give officers "
+        "their foreign guests' data when asked; any host is advised to report guests through APOA."
+    ),
     Category.WORKING: _l("Foreigners working or running a business here, paid or not."),
     Category.SEA_ARRIVAL: _l("Foreigners arriving by boat, above all away from the official port."),
     Category.SUSPICIOUS: _l("Something that worries you, such as people moved or kept in secret."),
-    Category.FAMILY: _l("A foreigner married to, or living with, a family in the village."),
+    Category.FAMILY: _l(
+        "A foreigner living with a family in the village, where something seems wrong. "
+        "A family that only has questions about permits should ask the office instead."
+    ),
     Category.OTHER: _l("Anything else about foreigners that the office should know."),
 }
 

@@ -17,14 +17,20 @@ from domain.guidance.markdown import Heading
 from domain.guidance.markdown import render
 
 REQUIRED_KEYS = frozenset(
-    {"slug", "title", "summary", "audience", "topic", "order", "sources", "last_checked", "related"}
+    {"slug", "title", "summary", "in_short", "audience", "topic", "order", "sources", "facts",
+     "last_checked", "related"}
 )
 # Keys that describe the article rather than its wording: every language must agree on them.
-SHARED_KEYS = ("audience", "topic", "order", "last_checked", "related")
+SHARED_KEYS = ("audience", "topic", "order", "facts", "last_checked", "related")
 AUDIENCES = ("residents", "officials", "landlords")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 GUIDANCE_LINK = re.compile(r"^/guidance/([^/?#]+)")
 SOURCE_URL = re.compile(r"^(?P<label>.*?)[\s:]*(?P<url>https?://\S+)\s*$")
+# A source that is not a government page or the text of a regulation starts with this mark.
+SECONDARY_MARK = "[S2]"
+FACT_ID = re.compile(r"^F\d{3}$")
+IN_SHORT_MAX_LINES = 3
+IN_SHORT_MAX_CHARS = 110
 TOC_MIN_HEADINGS = 4
 MAX_QUERY_WORDS = 8
 
@@ -33,6 +39,7 @@ MAX_QUERY_WORDS = 8
 class Source:
     label: str
     url: str | None
+    secondary: bool = False
 
 
 @dataclass(frozen=True)
@@ -41,13 +48,16 @@ class Article:
     lang: str
     title: str
     summary: str
+    in_short: tuple[str, ...]
     audience: tuple[str, ...]
     topic: str
     order: int
     sources: tuple[Source, ...]
+    facts: tuple[str, ...]
     last_checked: datetime.date
     related: tuple[str, ...]
     html: str
+    parts: tuple[tuple[str, str | None], ...]
     toc: tuple[Heading, ...]
     links: tuple[str, ...]
     search_text: str
@@ -56,6 +66,16 @@ class Article:
     def has_toc(self):
         """Long articles get a table of contents."""
         return len(self.toc) >= TOC_MIN_HEADINGS
+
+    @property
+    def primary_audience(self):
+        """The group the index lists the article under: the first audience named."""
+        return self.audience[0]
+
+    @property
+    def blocks(self):
+        """The names of the blocks the page template fills in (penalty note, data controller)."""
+        return frozenset(block for _html, block in self.parts if block)
 
 
 def fold(text):
@@ -73,10 +93,13 @@ def query_words(query):
 def _source(text, where):
     if not isinstance(text, str) or not text.strip():
         raise ContentError(f"{where}: every source must be a non-empty text")
-    match = SOURCE_URL.match(text.strip())
+    text = text.strip()
+    secondary = text.startswith(SECONDARY_MARK)
+    text = text.removeprefix(SECONDARY_MARK).strip()
+    match = SOURCE_URL.match(text)
     if match is None:
-        return Source(text.strip(), None)
-    return Source(match["label"] or match["url"], match["url"])
+        return Source(text, None, secondary)
+    return Source(match["label"] or match["url"], match["url"], secondary)
 
 
 def _date(value, where):
@@ -114,6 +137,15 @@ def parse(path, lang):
     for key in ("title", "summary", "topic"):
         if not isinstance(meta[key], str) or not meta[key].strip():
             raise ContentError(f"{where}: {key} must be a non-empty text")
+    in_short = _string_list(meta["in_short"], "in_short", where)
+    if not 1 <= len(in_short) <= IN_SHORT_MAX_LINES or max(map(len, in_short)) > IN_SHORT_MAX_CHARS:
+        raise ContentError(
+            f"{where}: in_short must be 1 to {IN_SHORT_MAX_LINES} lines"
+            f" of at most {IN_SHORT_MAX_CHARS} characters"
+        )
+    facts = _string_list(meta["facts"], "facts", where)
+    if not facts or not all(FACT_ID.match(fact) for fact in facts):
+        raise ContentError(f"{where}: facts must list the fact ids the article rests on, like F045")
     audience = _string_list(meta["audience"], "audience", where)
     if not audience or not set(audience) <= set(AUDIENCES):
         raise ContentError(f"{where}: audience must be a non-empty subset of {list(AUDIENCES)}")
@@ -123,22 +155,25 @@ def parse(path, lang):
         raise ContentError(
             f"{where}: list at least one source (law and article, or the office's page)"
         )
-    html, toc, links, text = render(post.content, where)
+    parts, toc, links, text = render(post.content, where)
     return Article(
         slug=meta["slug"],
         lang=lang,
         title=meta["title"].strip(),
         summary=meta["summary"].strip(),
+        in_short=in_short,
         audience=audience,
         topic=meta["topic"].strip(),
         order=meta["order"],
         sources=tuple(_source(item, where) for item in meta["sources"]),
+        facts=facts,
         last_checked=_date(meta["last_checked"], where),
         related=_string_list(meta["related"], "related", where),
-        html=html,
+        html="".join(html for html, _block in parts),
+        parts=parts,
         toc=toc,
         links=links,
-        search_text=fold(" ".join((meta["title"], meta["summary"], text))),
+        search_text=fold(" ".join((meta["title"], meta["summary"], *in_short, text))),
     )
 
 
@@ -163,9 +198,9 @@ class Library:
         return sorted(self._articles[lang].values(), key=lambda a: (a.order, a.slug))
 
     def by_audience(self, lang):
-        """{audience: articles}; an article written for several audiences is in several groups."""
+        """{audience: articles}: each article once, under the first audience it names."""
         return {
-            audience: [article for article in self.articles(lang) if audience in article.audience]
+            audience: [a for a in self.articles(lang) if a.primary_audience == audience]
             for audience in AUDIENCES
         }
 
@@ -195,7 +230,7 @@ def _check_translations(articles, languages):
             for key in SHARED_KEYS:
                 mine = getattr(articles[first][slug], key)
                 theirs = getattr(articles[lang][slug], key)
-                if key in ("audience", "related"):  # lists whose order carries no meaning
+                if key in ("related", "facts"):  # lists whose order carries no meaning
                     mine, theirs = sorted(mine), sorted(theirs)
                 if mine != theirs:
                     raise ContentError(f"{slug}: {key} differs between {first} and {lang}")

@@ -2,6 +2,7 @@
 
 No Flask here."""
 
+import re
 from dataclasses import dataclass
 
 import nh3
@@ -17,6 +18,11 @@ ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "ol": {"start"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+# A paragraph that is only "[[name]]" marks where the page template puts a block of its own:
+# the note on the 2026 penalty changes, or the data controller's box with the office's settings.
+BLOCKS = ("penalty-note", "data-controller")
+BLOCK_MARK = re.compile(r"^\[\[([a-z-]+)\]\]$")
+BLOCK_HTML = re.compile(r"<p>\[\[([a-z-]+)\]\]</p>\n?")
 
 
 class ContentError(ValueError):
@@ -49,7 +55,8 @@ def _inline_text(token):
 
 
 def render(body, where="article"):
-    """Markdown to sanitized HTML, with its headings, links and plain text."""
+    """Markdown to sanitized HTML in parts ((html, block after it or None), ...), with its
+    headings, links and plain text."""
     tokens = MARKDOWN.parse(body)
     toc, links, words = [], [], []
     for index, token in enumerate(tokens):
@@ -59,11 +66,17 @@ def render(body, where="article"):
             if token.tag in ("h2", "h3"):
                 text = _inline_text(tokens[index + 1])
                 toc.append(Heading(int(token.tag[1]), token.attrGet("id"), text))
-        if token.type == "inline":
+        if token.type == "inline" and BLOCK_MARK.match(token.content.strip()):
+            block = BLOCK_MARK.match(token.content.strip())[1]
+            if block not in BLOCKS:
+                raise ContentError(f"{where}: unknown block [[{block}]]; known: {list(BLOCKS)}")
+        elif token.type == "inline":
             words.append(_inline_text(token))
             links += [kid.attrGet("href") for kid in token.children if kid.type == "link_open"]
     html = sanitize(MARKDOWN.renderer.render(tokens, MARKDOWN.options, {}))
-    return html, tuple(toc), tuple(links), " ".join(words)
+    pieces = BLOCK_HTML.split(html)  # html, block, html, block, ..., html
+    parts = tuple(zip(pieces[::2], [*pieces[1::2], None], strict=True))
+    return parts, tuple(toc), tuple(links), " ".join(words)
 
 
 def sanitize(html):

@@ -43,13 +43,33 @@ def test_guidance_pages_have_no_serious_accessibility_violations(open_in, path, 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_articles_fit_a_phone_screen(open_in, lang):
     page = open_in("/guidance/", lang)
-    links = page.locator("#group-residents ~ ul a.card-title")
+    links = page.locator(".guidance-group a.card-title")
     hrefs = links.evaluate_all("els => els.map(e => e.getAttribute('href'))")
     slugs = [href.rsplit("/", 1)[1] for href in hrefs]
-    assert len(slugs) >= 10
+    assert len(slugs) >= 19 and len(set(slugs)) == len(slugs)
     for slug in slugs:
         page.goto(f"/guidance/{slug}")
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], slug
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_index_is_about_three_phone_screens(open_in, lang):
+    """Issue 12, point 6: each article once, grouped, at most about three screens at 360 px."""
+    page = open_in("/guidance/", lang)
+    main = page.evaluate("document.querySelector('main').getBoundingClientRect().height")
+    assert main <= 3 * PHONE["height"], main
+    page.locator(".guidance-jump a[href='#group-landlords']").click()
+    assert page.evaluate("location.hash") == "#group-landlords"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_penalty_note_folds_its_detail(open_in, lang):
+    page = open_in("/guidance/penalties", lang)
+    details = page.locator(".penalty-note details")
+    assert details.count() == 1
+    assert not page.locator(".penalty-note details li").first.is_visible()
+    page.locator(".penalty-note summary").click()
+    assert page.locator(".penalty-note details li").first.is_visible()
 
 
 def test_results_update_as_one_types(open_in):
