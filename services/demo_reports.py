@@ -75,8 +75,6 @@ def seed_demo_reports():
             when = created + timedelta(hours=hours)
             outcome = Outcome.NO_VIOLATION if to == Status.CLOSED else None
             fields = workflow.move(report, to, workflow.OFFICE, when, outcome=outcome)
-            if to == Status.NEEDS_INFO:
-                fields["kind"] = EventKind.INFO_REQUEST
             report.events.append(Event(actor=officer, created_at=when, text=text, **fields))
         db.session.add(report)
     db.session.commit()

@@ -18,6 +18,7 @@ from models import Event
 from models import Person
 from models import Report
 from models import Village
+from services.reports import in_villages
 
 # The columns of the table of villages, for the page and the CSV (web/labels.py titles them).
 VILLAGE_COLUMNS = ("village", "reports", "urgent", "from_officials", "from_residents", "closed")
@@ -54,9 +55,7 @@ class Recap:
 def build_recap(village_ids, date_from, date_to):
     """Count the reports received in the period in the given villages (None: all villages)."""
     start, end = day_bounds(date_from, date_to)
-    in_scope = [Report.created_at >= start, Report.created_at < end]
-    if village_ids is not None:
-        in_scope.append(Report.village_id.in_(village_ids))
+    in_scope = [Report.created_at >= start, Report.created_at < end, in_villages(village_ids)]
 
     rows = {}
     grouped = db.session.execute(

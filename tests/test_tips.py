@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash
 from domain import EventKind
 from domain import Source
 from domain import Status
+from domain import workflow
 from extensions import db
 from models import Event
 from models import Report
@@ -152,12 +153,12 @@ def office_works_on(app, code):
     with app.app_context():
         tip = db.session.scalar(select(Report).where(Report.code == code))
         officer, now = user("petugas"), datetime.now(UTC)
+        workflow.bump(tip, now)
         tip.events.append(Event(kind=EventKind.NOTE, actor=officer, text="Internal: neighbour dispute?",
                                 visible_to_reporter=False, created_at=now))
-        tip.status, tip.version = Status.FIELD_CHECK, tip.version + 1
-        tip.events.append(Event(kind=EventKind.STATUS, actor=officer, from_status=Status.NEW,
-                                to_status=Status.FIELD_CHECK, text="We will visit the place this week.",
-                                created_at=now))
+        for to, text in ((Status.IN_REVIEW, ""), (Status.FIELD_CHECK, "We will visit the place this week.")):
+            moved = workflow.move(tip, to, workflow.OFFICE, now)
+            tip.events.append(Event(actor=officer, text=text, created_at=now, **moved))
         db.session.commit()
 
 
