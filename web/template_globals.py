@@ -1,6 +1,7 @@
 """Every name the templates use beyond Jinja's and Flask's own, registered in one place, so a
 reader who meets one in a template finds it here."""
 
+from flask import request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -13,9 +14,17 @@ from web.articles import urlhost
 from web.caching import asset_url
 from web.caching import shown_messages
 from web.client_config import client_config_json
+from web.fragments import kept
 from web.labels import event_title
 from web.labels import label
 from web.person_form import nationality_name
+
+
+def navigation():
+    """The menu for the user's role on this page (kept: web.fragments)."""
+    role = str(current_user.role) if current_user.is_authenticated else None
+    endpoint = request.endpoint or ""
+    return kept("_nav.html", role=role, endpoint=endpoint, blueprint=endpoint.partition(".")[0])
 
 
 def photos_by_event(report):
@@ -37,6 +46,7 @@ def register(app):
         event_title=event_title,
         label=label,
         nationality_name=nationality_name,
+        navigation=navigation,
         office_name=app.config["OFFICE_NAME"],
         photos_by_event=photos_by_event,
         pwa_config_json=client_config_json,

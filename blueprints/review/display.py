@@ -76,29 +76,29 @@ class QueueRowView(NamedTuple):
 
 # How each kind of text of a row is made from its value; other kinds are labels (labels.py).
 # Babel's formatting of a date or a duration costs more than the rest of a row, and the values
-# are few (labels, whole days, hours or minutes of waiting, calendar days): each text is made
-# once per app and language (`remembered`).
+# are few (labels, whole days, hours or minutes of waiting, calendar days), so each text is made
+# once per app and language and never evicted.
 TEXT_MAKERS = {
     "waited": duration,
     "due": lambda day: format_date(day, "medium"),
 }
 
 
-def row_text(locale, kind, value):
-    """The text of a value of a row, in the request's language (`locale` is its key)."""
-    def make():
-        maker = TEXT_MAKERS.get(kind) or (lambda value: str(label(kind, value)))
-        return maker(value)
-
-    return remembered("queue row texts", (locale, kind, value), make, size=4096)
+def row_texts():
+    """{(kind, value): text} of this app in the request's language, filled as rows need them."""
+    by_language = current_app.extensions.setdefault("queue row texts", {})
+    return by_language.setdefault(str(get_locale()), {})
 
 
 def queue_rows(reports, now):
     """The rows of a queue page, with every label and time as the template prints it."""
-    locale = str(get_locale())
+    texts = row_texts()
 
     def text(kind, value):
-        return row_text(locale, kind, value)
+        if (kind, value) not in texts:
+            maker = TEXT_MAKERS.get(kind) or (lambda value: str(label(kind, value)))
+            texts[kind, value] = maker(value)
+        return texts[kind, value]
 
     # Built once: the same URL as url_for("review.detail") with the id at its end.
     detail_url = url_for("review.detail", report_id=0).removesuffix("0")

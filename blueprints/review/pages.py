@@ -1,6 +1,7 @@
 """The review pages: the queue with its tabs and filters, the navigation badge, and a report's
 page with its workspace (the part the actions in actions.py re-render)."""
 
+from dataclasses import replace
 from datetime import UTC
 from datetime import datetime
 
@@ -33,6 +34,7 @@ from services import queue as review_queue
 from services.related import duplicates_of
 from services.related import related_reports
 from web.filters import queue_filters
+from web.fragments import kept
 from web.htmx import render
 from web.navigation import get_report_or_404
 
@@ -77,6 +79,14 @@ def queue():
     """The queue: tabs with counts per status, filters, search, order and pages."""
     filters, errors = queue_filters(request.args, current_user.visible_village_ids())
     reports, has_next = review_queue.queue_page(current_user, filters)
+    choices = {
+        "village": tuple((village.id, village.name) for village in visible_villages()),
+        "category": tuple(Category),
+        "urgency": tuple(Urgency),
+        "source": tuple(Source),
+        "assignee": review_queue.ASSIGNEES,
+        "sort": review_queue.SORTS,
+    }
     return render(
         "review/queue.html",
         422 if errors else 200,
@@ -88,14 +98,9 @@ def queue():
         has_next=has_next,
         counts=review_queue.status_counts(current_user, filters),
         tabs=queue_tabs(filters),
-        choices={
-            "village": visible_villages(),
-            "category": list(Category),
-            "urgency": list(Urgency),
-            "source": list(Source),
-            "assignee": review_queue.ASSIGNEES,
-            "sort": review_queue.SORTS,
-        },
+        # The form does not show the page: one kept form for every page of the same filters.
+        filter_form=kept("review/_filters.html", filters=replace(filters, page=1),
+                         errors=tuple(sorted(errors.items())), choices=tuple(choices.items())),
     )
 
 
