@@ -1,3 +1,5 @@
+"""Alembic's environment for Flask-Migrate: the app's metadata, batch mode for SQLite."""
+
 import logging
 from logging.config import fileConfig
 

@@ -80,8 +80,8 @@ def test_only_the_product_card_s_modules_stay_at_the_root():
 
 
 def test_every_module_says_what_it_owns():
-    """A docstring at the top of every module of the app."""
-    packages = ("domain", "services", "web", "blueprints")
+    """A docstring at the top of every module: the app's, the tests', the tools'."""
+    packages = ("domain", "services", "web", "blueprints", "tests", "bench", "migrations")
     paths = [*(ROOT / name for name in LOOSE_MODULES), *(p for pkg in packages for p in modules_of(pkg))]
     missing = [str(path.relative_to(ROOT)) for path in paths
                if not ast.get_docstring(ast.parse(path.read_text()))]
