@@ -140,8 +140,8 @@ class PhotoIntake:
         """Link every photo into the store and add its row. Each file keeps its pending name
         until `committed` or `undo` settles which of the two names goes."""
         for _token, photo in self.pending:
+            self.attached.append(photo)  # first: `undo` also removes a half-linked pair
             photos.link(photo, pending_dir(), photo_dir())
-            self.attached.append(photo)
             report.photos.append(Photo(event_id=event_id, **asdict(photo)))
 
     def committed(self):
