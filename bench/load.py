@@ -84,10 +84,13 @@ def prepare_database(url):
         seed_demo_reports()
 
 
-def make_photos(count=4):
-    """Phone photos as the app's own page sends them: downscaled to 1600 px, JPEG (about 0.4 MB)."""
+def make_photos(large, count=4):
+    """Phone photos as the app's own page sends them: downscaled to 1600 px, JPEG (about 0.4 MB);
+    or `large`: 2000 x 1500 photos of about 1.2 MB, as a phone without JavaScript sends them."""
     from tests import photo_samples
 
+    if large:
+        return [photo_samples.jpeg(2000, 1500, quality=90, grain=0.2 + 0.01 * n) for n in range(count)]
     return [photo_samples.jpeg(1600, 1200, quality=80, grain=0.15 + 0.02 * n) for n in range(count)]
 
 
@@ -274,8 +277,10 @@ def drive(port, roles, cookies, seconds, processes, photos=()):
     return log, ledger, min(time.perf_counter() - started, seconds)
 
 
-def mix(clients):
+def mix(clients, reports_only=False):
     """The role of each client: 60 % officials, 30 % officers, 10 % residents."""
+    if reports_only:
+        return ["official"] * clients
     roles = []
     for role, share in ROLES:
         roles += [role] * round(clients * share)
@@ -399,6 +404,8 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--kill-every", type=float, default=0, help="SIGKILL a worker every N s")
     parser.add_argument("--bare-seconds", type=int, default=10)
+    parser.add_argument("--reports-only", action="store_true", help="every client an official")
+    parser.add_argument("--large-photos", action="store_true", help="1.2 MB photos of 2000 x 1500")
     args = parser.parse_args()
     args.worker_class, args.threads = "sync", 1
     folder = Path(tempfile.mkdtemp(prefix="load-bench-"))
@@ -412,7 +419,7 @@ def run(args, folder):
     (folder / "bare.py").write_text(BARE_APP)
     url = args.database or f"sqlite:///{folder / 'bench.db'}"
     in_process(prepare_database, url)
-    photos = make_photos()
+    photos = make_photos(args.large_photos)
     upload_dir = folder / "uploads"
     env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": secrets.token_hex(16),
            "DATABASE_URL": url, "UPLOAD_DIR": str(upload_dir), "SESSION_COOKIE_SECURE": "0",
@@ -431,8 +438,8 @@ def run(args, folder):
         killer = threading.Thread(target=kill_workers, args=(servers[0].pid, args.kill_every, stop, kills))
         if args.kill_every:
             killer.start()
-        log, ledger, elapsed = drive(app_port, mix(args.clients), cookies, args.seconds, args.processes,
-                                     photos)
+        log, ledger, elapsed = drive(app_port, mix(args.clients, args.reports_only), cookies,
+                                     args.seconds, args.processes, photos)
         stop.set()
         if args.kill_every:
             killer.join()
@@ -444,11 +451,12 @@ def run(args, folder):
     result = in_process(check, url, str(upload_dir), ledger)
 
     engine = "PostgreSQL" if url.startswith("postgresql") else "SQLite (WAL)"
-    roles = mix(args.clients)
+    roles = mix(args.clients, args.reports_only)
     print(f"\n{engine}; gunicorn {args.workers} sync workers; {args.clients} clients "
           f"({roles.count('official')} officials, {roles.count('officer')} officers, "
           f"{roles.count('public')} residents) in {args.processes} processes for {args.seconds} s; "
-          f"{os.cpu_count()} CPUs; load average {load_before:.1f} before, {load_after:.1f} after")
+          f"{os.cpu_count()} CPUs; load average {load_before:.1f} before, {load_after:.1f} after; "
+          f"photos of {len(photos[0]) / 1e6:.1f} MB")
     if args.kill_every:
         print(f"a worker SIGKILLed every {args.kill_every:g} s: {len(kills)} workers killed")
     table(bare_log, bare_elapsed)

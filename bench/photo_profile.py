@@ -72,7 +72,9 @@ def steps(data, folder, repeat):
     def decode():
         with warnings.catch_warnings(), Image.open(io.BytesIO(data)) as image:
             image.draft("RGB", (photos.MAX_SIDE, photos.MAX_SIDE))
-            state["picture"] = photos._flatten(ImageOps.exif_transpose(image))
+            image.load()
+            ImageOps.exif_transpose(image, in_place=True)
+            state["picture"] = photos._flatten(image)
 
     def resize():
         picture = state["picture"].copy()
