@@ -13,6 +13,7 @@ from datetime import UTC
 from datetime import datetime
 from datetime import time
 from pathlib import Path
+from time import sleep
 
 from flask import current_app
 from sqlalchemy import func
@@ -34,8 +35,10 @@ from models import Report
 CODE_ATTEMPTS = 3
 # Failures while saving that leave nothing behind and that the user may simply retry.
 SAVE_ERRORS = (SQLAlchemyError, OSError)
-# How often the outcome of an uncertain COMMIT is looked up before giving up.
+# How often the outcome of an uncertain COMMIT is looked up before giving up, and the pause that
+# grows between looks (seconds).
 LOOKS = 3
+LOOK_PAUSE = 0.1
 
 
 class OutcomeUnknown(RuntimeError):
@@ -185,11 +188,13 @@ def commit_with_photos(intake, attach, saved):
     try:
         attach()
         db.session.commit()
-    except BaseException:
+    except BaseException as error:
         db.session.rollback()
         outcome = _settle(saved)
         if outcome is True:
             intake.committed()
+            if not isinstance(error, Exception):
+                raise  # the worker is being stopped: the files are settled, let it stop
             return
         if outcome is False:
             intake.undo(owned=photos_owned(intake.attached))
@@ -201,11 +206,12 @@ def commit_with_photos(intake, attach, saved):
 
 def _settle(saved):
     """True if the rows are there, False if not, None if the database does not answer."""
-    for _look in range(LOOKS):
+    for look in range(LOOKS):
         try:
             return bool(saved())
         except SQLAlchemyError:
             db.session.rollback()
+            sleep(LOOK_PAUSE * look)  # a dropped connection is often back a moment later
     return None
 
 
