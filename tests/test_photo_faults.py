@@ -147,6 +147,20 @@ def test_when_the_database_cannot_say_whether_it_committed_no_file_is_deleted(
     assert stored_files_of_every_photo(app) and files_in(app, "pending") == []
 
 
+def test_a_reply_whose_outcome_is_unknown_says_so_and_keeps_its_files(app, client, official, monkeypatch):
+    with app.app_context():
+        report = make_report(status="needs_info")
+        report_id, version = report.id, report.version
+        faults.lose_commit_answer(monkeypatch, outage=faults.NO_ANSWER)
+    response = post_form(client, f"/reports/{report_id}/reply",
+                         {"text": "They left on the ferry.", "version": str(version)}, [a_photo()])
+    monkeypatch.undo()
+    assert response.status_code == 503
+    assert "Kami tidak dapat memastikan apakah jawaban Anda tersimpan" in response.data.decode()
+    assert stored_files_of_every_photo(app)  # it had committed: its photo is in the store
+    assert reconcile_later(app).orphans_removed == []
+
+
 # -- a worker killed --
 
 
@@ -222,6 +236,18 @@ def test_a_failed_write_removes_its_partial_file(tmp_path, monkeypatch):
         photos.store(a_photo()[0].getvalue(), tmp_path)
     assert full.value.errno == errno.ENOSPC
     assert list(tmp_path.iterdir()) == []
+
+
+def test_where_hard_links_are_refused_the_store_gets_a_copy(tmp_path, monkeypatch):
+    photo = photos.store(a_photo()[0].getvalue(), tmp_path / "pending")
+
+    def no_links(_source, _target, *args, **kwargs):
+        raise OSError(errno.EXDEV, os.strerror(errno.EXDEV))
+
+    monkeypatch.setattr(photos.os, "link", no_links)
+    photos.link(photo, tmp_path / "pending", tmp_path / "photos")
+    for name in photos.file_names(photo):
+        assert (tmp_path / "photos" / name).read_bytes() == (tmp_path / "pending" / name).read_bytes()
 
 
 # -- files vanishing under the purge --
