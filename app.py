@@ -182,6 +182,7 @@ def _register_cli(app):
     from models import User
     from services import accounts
     from services import backup
+    from services import photo_store
     from services.demo import seed_demo
     from services.demo_reports import seed_demo_reports
 
@@ -214,6 +215,20 @@ def _register_cli(app):
         except backup.BackupError as error:
             raise click.ClickException(str(error)) from None
         click.echo(f"Restored {archive} (made {manifest['created']}); every checksum matched.")
+    @app.cli.command("reconcile-photos")
+    @click.option("--dry-run", is_flag=True, help="Only say what would be removed.")
+    def reconcile_photos_command(dry_run):
+        """Daily: remove photo files no report owns (a day old), purge pending photos, and list
+        photos whose files are missing. Exits 1 when files are missing."""
+        result = photo_store.reconcile(dry_run=dry_run)
+        verb = "would remove" if dry_run else "removed"
+        click.echo(f"{len(result.orphans_removed)} photo files without a report {verb}; "
+                   f"{result.pending_purged} old pending files purged; "
+                   f"{len(result.missing)} files of saved photos missing.")
+        for code, photo_id, name in result.missing:
+            click.echo(f"missing: report {code}, photo {photo_id}, file {name}", err=True)
+        if result.missing:
+            raise SystemExit(1)
 
     @app.cli.command("create-user")
     @click.argument("username")

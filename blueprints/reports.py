@@ -22,6 +22,7 @@ from models import Report
 from services import reports as report_service
 from web.access import public
 from web.access import roles
+from web.facts import STORAGE_FAILURE
 from web.facts import first_review_due
 from web.facts import form_context
 from web.facts import submit_facts
@@ -162,13 +163,18 @@ def _save_reply(report, form, intake):
     if "remove_photo" in request.form:
         return page()
     if not (form.validate() & intake.valid):
-        return page(422)
+        return page(503, STORAGE_FAILURE) if intake.unavailable else page(422)
     if form.version.data != str(report.version):
         return page(409, CHANGED_MEANWHILE)
     try:
         report_service.save_reply(report, form.text.data, intake, current_user._get_current_object())
     except StaleDataError:  # an officer's change committed between our read and our write
         return page(409, CHANGED_MEANWHILE)
+    except report_service.OutcomeUnknown:
+        current_app.logger.error("reply to report %s: the database did not say whether it was saved",
+                                 report.id)
+        return page(503, _("We could not confirm whether your answer was saved, because of a problem "
+                           "on our side. Open the report again before you send it again."))
     except report_service.SAVE_ERRORS:
         current_app.logger.exception("reply to report %s could not be saved", report.id)
         return page(500, _("Your answer could not be saved because of a problem on our side. "

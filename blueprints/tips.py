@@ -1,5 +1,8 @@
 """Residents' tips without an account: the public form, the confirmation with a tracking code and
-PIN, and the status look-up that shows the status and the messages meant for the reporter."""
+PIN, and the status look-up that shows the status and the messages meant for the reporter.
+
+The PIN comes from the form's client UUID (domain.refcodes.device_pin), so a device that sends the
+same tip again because the first answer never reached it is shown the same code and PIN."""
 
 import secrets
 from functools import cache
@@ -50,9 +53,20 @@ def _lookup_failed(_response):
     return g.get("tip_lookup_failed", False)
 
 
-def new_pin():
-    """Six digits to read off a phone screen."""
-    return f"{secrets.randbelow(10**6):06d}"
+def device_pin(client_uuid):
+    """Six digits to read off a phone screen, the same for every send of one form."""
+    return refcodes.device_pin(current_app.secret_key, client_uuid)
+
+
+def offer_pin(tip, created):
+    """Show the tip's PIN once on the next page. A resend proves it comes from the device that
+    sent the tip (only that device knows the client UUID): it sees the PIN again. A tip whose PIN
+    was not derived this way (sent before, or the secret key changed) gets a new one."""
+    pin = device_pin(tip.client_uuid)
+    if not created and not check_password_hash(tip.tip_pin_hash or _decoy_hash(), pin):
+        tip.tip_pin_hash = hash_secret(pin)
+        db.session.commit()
+    session["tip_pins"] = {**session.get("tip_pins", {}), tip.code: pin}
 
 
 def _decoy_hash():
@@ -96,8 +110,9 @@ def new():
         return redirect(url_for("tips.new"), 303)
     existing = report_service.report_by_uuid(form.client_uuid.data)
     if existing is not None and existing.source == Source.RESIDENT:
+        offer_pin(existing, created=False)
         return redirect(url_for("tips.sent", code=existing.code), 303)
-    pin = new_pin()
+    pin = device_pin(form.client_uuid.data)
 
     @cache
     def pin_hash():
@@ -117,8 +132,8 @@ def new():
         )
 
     def done(report, created):
-        if created:  # the PIN is shown once, on the next page; only its hash is kept
-            session["tip_pins"] = {**session.get("tip_pins", {}), report.code: pin}
+        if report.source == Source.RESIDENT:  # shown once on the next page; only its hash is kept
+            offer_pin(report, created)
         return redirect(url_for("tips.sent", code=report.code), 303)
 
     with PhotoIntake.from_request() as intake:

@@ -1,14 +1,19 @@
 """Reports in the database: which ones a user may see, and saving reports, tips and replies with
 their photo files together, or nothing at all.
 
-Photos wait in UPLOAD_DIR/pending/ (web/photo_intake.py) until their report is saved. Saving
-moves them to UPLOAD_DIR/photos/ in the same step as the database commit; a failed commit moves
-them back. Pending files of forms never sent are deleted after a day."""
+Photos wait in UPLOAD_DIR/pending/ (web/photo_intake.py) until their report is saved. Saving links
+them into UPLOAD_DIR/photos/ (a second name for the same file) before the COMMIT. When the COMMIT
+raises, its outcome is uncertain (the database may have committed and lost only its answer), so
+it is settled by looking: does the row exist? Only then does a name go: the pending one if the
+report is saved, the store's one if it is not. When even the look fails, both names stay: the
+form can be sent again, and services/photo_store.py reconciles files and rows later. Pending
+files of forms never sent are deleted after a day."""
 
 from datetime import UTC
 from datetime import datetime
 from datetime import time
 from pathlib import Path
+from time import sleep
 
 from flask import current_app
 from sqlalchemy import func
@@ -24,11 +29,21 @@ from domain import workflow
 from extensions import db
 from models import Event
 from models import Person
+from models import Photo
 from models import Report
 
 CODE_ATTEMPTS = 3
 # Failures while saving that leave nothing behind and that the user may simply retry.
 SAVE_ERRORS = (SQLAlchemyError, OSError)
+# How often the outcome of an uncertain COMMIT is looked up before giving up, and the pause that
+# grows between looks (seconds).
+LOOKS = 3
+LOOK_PAUSE = 0.1
+
+
+class OutcomeUnknown(RuntimeError):
+    """The COMMIT failed and the database could not tell whether it happened. Nothing is deleted:
+    sending again with the same client UUID saves the report once, or finds it saved."""
 
 
 def pending_dir():
@@ -109,7 +124,8 @@ def report_from_form(form, **fields):
 
 def save_new_report(build, intake):
     """Insert the report `build()` makes, with its photos, once per client UUID.
-    Returns (report, created); a repeated or concurrent send gets the report that exists."""
+    Returns (report, created); a repeated or concurrent send gets the report that exists.
+    Raises OutcomeUnknown when the database cannot say whether the report was saved."""
     for attempt in range(CODE_ATTEMPTS):
         report = build()
         client_uuid, code = report.client_uuid, refcodes.new_code()
@@ -117,11 +133,8 @@ def save_new_report(build, intake):
         db.session.add(report)
         try:
             db.session.flush()  # the INSERT a concurrent twin collides with, before any file moves
-            intake.attach(report)
-            db.session.commit()
         except IntegrityError:
             db.session.rollback()
-            intake.undo()
             existing = report_by_uuid(client_uuid)
             if existing is not None:
                 intake.discard()
@@ -129,11 +142,22 @@ def save_new_report(build, intake):
             if attempt == CODE_ATTEMPTS - 1 or not code_taken(code):
                 raise
             continue  # the reference code was taken a moment ago: draw another
-        except BaseException:  # whatever failed, no row and no moved file stays behind
+        except BaseException:
             db.session.rollback()
-            intake.undo()
             raise
-        return report, True
+        return _commit_new(report, intake), True
+
+
+def _commit_new(report, intake):
+    """Commit a flushed new report with its photos; the saved report (looked up again when the
+    COMMIT raised after all)."""
+    client_uuid, code = report.client_uuid, report.code
+
+    def saved():
+        return db.session.scalar(select(Report.code).where(Report.client_uuid == client_uuid)) == code
+
+    commit_with_photos(intake, lambda: intake.attach(report), saved)
+    return report if report in db.session else report_by_uuid(client_uuid)
 
 
 def save_reply(report, text, intake, actor):
@@ -142,12 +166,63 @@ def save_reply(report, text, intake, actor):
     fields = workflow.move(report, Status.IN_REVIEW, workflow.REPORTER, now)
     event = Event(actor=actor, text=text, created_at=now, visible_to_reporter=True, **fields)
     report.events.append(event)
+    report_id = report.id
     try:
         db.session.flush()
-        intake.attach(report, event_id=event.id)
-        db.session.commit()
     except BaseException:
         db.session.rollback()
-        intake.undo()
         raise
+    event_id = event.id
+
+    def saved():
+        return db.session.scalar(select(Event.id).where(
+            Event.id == event_id, Event.report_id == report_id, Event.text == text)) is not None
+
+    commit_with_photos(intake, lambda: intake.attach(report, event_id=event_id), saved)
     return event
+
+
+def commit_with_photos(intake, attach, saved):
+    """COMMIT what the session holds with the photos `attach()` links into the store. When the
+    COMMIT raises, `saved()` tells whether it happened anyway, before any file is deleted."""
+    try:
+        attach()
+        db.session.commit()
+    except BaseException as error:
+        db.session.rollback()
+        outcome = _settle(saved)
+        if outcome is True:
+            intake.committed()
+            if not isinstance(error, Exception):
+                raise  # the worker is being stopped: the files are settled, let it stop
+            return
+        if outcome is False:
+            intake.undo(owned=photos_owned(intake.attached))
+            raise
+        current_app.logger.error("the outcome of a COMMIT could not be settled; photo files kept")
+        raise OutcomeUnknown() from None
+    intake.committed()
+
+
+def _settle(saved):
+    """True if the rows are there, False if not, None if the database does not answer."""
+    for look in range(LOOKS):
+        try:
+            return bool(saved())
+        except SQLAlchemyError:
+            db.session.rollback()
+            sleep(LOOK_PAUSE * look)  # a dropped connection is often back a moment later
+    return None
+
+
+def photos_owned(attached):
+    """The file names among these photos' that a saved row points to (never to be deleted)."""
+    names = [photo.stored_name for photo in attached]
+    if not names:
+        return set()
+    try:
+        rows = db.session.scalars(select(Photo.stored_name).where(Photo.stored_name.in_(names))).all()
+    except SQLAlchemyError:
+        db.session.rollback()
+        return None  # unknown: delete nothing
+    return set(rows)

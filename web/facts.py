@@ -9,6 +9,7 @@ from domain import CATEGORY_GUIDANCE
 from domain.calendar import review_due
 from services import reports as report_service
 from web.i18n import gettext as _
+from web.i18n import lazy_gettext as _l
 from web.person_form import nationality_options
 from web.photo_intake import MAX_PHOTOS
 from web.photo_intake import photo_limit_mb
@@ -16,6 +17,10 @@ from web.report_forms import CATEGORY_HINTS
 from web.report_forms import field_errors
 
 ROW_BUTTONS = ("add_person", "remove_person", "remove_photo")
+STORAGE_FAILURE = _l("The photos could not be stored because of a problem on our side. Nothing was "
+                     "saved, and what you entered is still here: please send it again later.")
+OUTCOME_UNKNOWN = _l("We could not confirm whether your report was saved, because of a problem on our "
+                     "side. Please send it again: if it was saved, it will not be saved twice.")
 
 
 def first_review_due(report):
@@ -53,9 +58,15 @@ def submit_facts(form, intake, template, build, done, **context):
         change_rows(form)
         return render_template(template, **form_context(form, intake), **context)
     if not (form.validate() & intake.valid):
+        if intake.unavailable:  # our photo storage failed, not the user: a retry may succeed
+            return render_template(template, **form_context(form, intake, STORAGE_FAILURE), **context), 503
         return render_template(template, **form_context(form, intake), **context), 422
     try:
         report, created = report_service.save_new_report(build, intake)
+    except report_service.OutcomeUnknown:
+        current_app.logger.error("report %s: the database did not say whether it was saved",
+                                 form.client_uuid.data)
+        return render_template(template, **form_context(form, intake, OUTCOME_UNKNOWN), **context), 503
     except report_service.SAVE_ERRORS:
         current_app.logger.exception("report %s could not be saved", form.client_uuid.data)
         failure = _("The report could not be saved because of a problem on our side. Nothing was "

@@ -1,7 +1,8 @@
 """Photos arriving with a form: checked and re-encoded as soon as they arrive, then waiting in
 UPLOAD_DIR/pending/ under a signed token that the form carries in hidden fields, so a form that
 fails validation never asks for them again. Only the browser that sent a photo may see it there.
-services/reports.py moves them into the store with the commit that saves their report."""
+services/reports.py links them into the store before the commit that saves their report, and
+removes one of the two names only once it knows whether that commit happened."""
 
 import secrets
 from dataclasses import asdict
@@ -72,6 +73,7 @@ class PhotoIntake:
         self.fresh = []  # StoredPhoto written during this request
         self.errors = []
         self.attached = []
+        self.unavailable = False  # the photo folder could not be written: a problem on our side
 
     @classmethod
     def from_request(cls, limit=MAX_PHOTOS):
@@ -124,20 +126,38 @@ class PhotoIntake:
                 message = PHOTO_MESSAGES[error.reason]
                 self.errors.append(message % {"name": name, "mb": photo_limit_mb()})
                 continue
+            except OSError:  # full disk, quota, permissions: store() left no partial file
+                current_app.logger.exception("photo %r could not be written to %s", name, pending_dir())
+                self.unavailable = True
+                self.errors.append(_("“%(name)s” could not be kept because of a problem on our side "
+                                     "(the photo storage). Nothing was saved: please send it again "
+                                     "later.", name=name))
+                continue
             self.fresh.append(photo)
             self.pending.append((pending_token(photo), photo))
 
     def attach(self, report, event_id=None):
-        """Move every photo into the store and add its row; `undo` reverses the moves."""
+        """Link every photo into the store and add its row. Each file keeps its pending name
+        until `committed` or `undo` settles which of the two names goes."""
         for _token, photo in self.pending:
-            photos.move(photo, pending_dir(), photo_dir())
-            self.attached.append(photo)
+            self.attached.append(photo)  # first: `undo` also removes a half-linked pair
+            photos.link(photo, pending_dir(), photo_dir())
             report.photos.append(Photo(event_id=event_id, **asdict(photo)))
 
-    def undo(self):
-        """After a failed commit: put the photos back where the form can offer them again."""
+    def committed(self):
+        """The report is saved: its photos need no pending name any more."""
         for photo in self.attached:
-            photos.move(photo, photo_dir(), pending_dir())
+            photos.remove(pending_dir(), photos.file_names(photo))
+        self.attached = []
+        self.pending = []
+
+    def undo(self, owned=frozenset()):
+        """The commit is known not to have happened: the store's names go, the pending ones stay
+        for the form to offer again. Names in `owned` (a saved row points to them: an earlier send
+        of the same photo) stay; with `owned` None, unknown, nothing is deleted."""
+        for photo in self.attached:
+            if owned is not None and photo.stored_name not in owned:
+                photos.remove(photo_dir(), photos.file_names(photo))
         self.attached = []
 
     def discard(self):
