@@ -32,6 +32,7 @@ from extensions import login_manager
 from extensions import migrate
 from extensions import talisman
 from web import i18n
+from web import session as session_cookie
 from web.i18n import gettext as _
 
 CSP = {
@@ -125,11 +126,13 @@ def _init_extensions(app):
 
     @login_manager.user_loader
     def load_user(user_id):
-        if not user_id.isdigit():
+        parsed = session_cookie.parse_user_id(user_id)
+        if parsed is None:
             return None
+        account, generation = parsed
         user = db.session.execute(
-            signed_in_user, {"user_id": int(user_id)}).unique().scalar_one_or_none()
-        return user if user is not None and user.active else None
+            signed_in_user, {"user_id": account}).unique().scalar_one_or_none()
+        return user if session_cookie.accepts(user, generation) else None
 
     login_manager.unauthorized_handler(_unauthorized)
 

@@ -77,13 +77,22 @@ def queue_filters(args, village_ids):
     return QueueFilters(**values), errors
 
 
-AUDIT_DEFAULTS = {"user": None, "report": "", "date_from": None, "date_to": None, "page": 1}
+AUDIT_DEFAULTS = {"log": "reports", "user": None, "report": "", "date_from": None, "date_to": None,
+                  "page": 1}
+# The two parts of the audit log: events on reports, and entries on accounts, villages and logins.
+AUDIT_LOGS = ("reports", "accounts")
 
 
 def audit_filters(args, user_ids):
-    """The audit log's filters: a user among `user_ids`, a reference code, dates and a page."""
+    """The audit log's filters: which log, a user among `user_ids`, a reference code (for the
+    reports' log), dates and a page."""
     filters = dict(AUDIT_DEFAULTS)
     errors = {}
+    log = args.get("log", "").strip()
+    if log in AUDIT_LOGS:
+        filters["log"] = log
+    elif log:
+        errors["log"] = _("Choose one of the tabs.")
     _read_id(args, "user", user_ids, _("Choose a user from the list."), filters, errors)
     report = args.get("report", "").strip()
     if report:
