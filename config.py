@@ -100,6 +100,9 @@ class Config:
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "desa-binaan@localhost")
+    # The site's address as officers open it, e.g. https://desabinaan.example.go.id: the start of
+    # every link in an e-mail. Required in production when MAIL_SERVER is set.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "").strip()
     # A slow mail server must never delay saving a report: e-mails leave from a thread.
     MAIL_IN_BACKGROUND = True
 
