@@ -100,7 +100,7 @@ def village(village_id=None):
         if accounts.village_name_taken(form.name.data, record.id):
             form.name.errors.append(_("A village with this name already exists."))
         else:
-            accounts.save_village(record, actor=current_user, **{
+            accounts.save_village(record, actor=current_user._get_current_object(), **{
                 name: form[name].data for name in ("name", "kecamatan", "kabupaten", "province", "active")})
             flash(_("Village %(name)s saved.", name=record.name), "success")
             return redirect(url_for("admin.index"), 303)
@@ -125,7 +125,8 @@ def user(user_id=None):
             record, username=form.username.data, full_name=form.full_name.data,
             role=form.role.data, active=form.active.data, phone=form.phone.data,
             email=form.email.data, village_id=form.village.data,
-            village_ids=form.villages.data or (), password=form.password.data, actor=current_user)
+            village_ids=form.villages.data or (), password=form.password.data,
+            actor=current_user._get_current_object())
         flash(_("Account %(username)s saved.", username=record.username), "success")
         return redirect(url_for("admin.index"), 303)
     status = 422 if request.method == "POST" else 200
@@ -137,7 +138,7 @@ def user(user_id=None):
 def end_sessions(user_id):
     """Sign the account out everywhere: every session cookie of it stops working at once."""
     record = db.get_or_404(User, user_id)
-    accounts.end_sessions(record, current_user)
+    accounts.end_sessions(record, current_user._get_current_object())
     flash(_("Every session of %(username)s has ended.", username=record.username), "success")
     if record.id == current_user.id:  # their own: this session has ended too
         return redirect(url_for("main.index"), 303)

@@ -222,6 +222,19 @@ def test_dates_outside_1900_to_2100_are_form_errors(client, auth, day):
     assert client.get(f"/audit/?date_from={day}").status_code == 422
 
 
+@pytest.mark.parametrize(("field", "value"), [
+    ("observed_at", "0001-01-01T00:00"), ("observed_at", "9999-12-31T23:59"),
+    ("persons-0-birth_date", "1899-12-31")])
+def test_dates_outside_1900_to_2100_in_a_report_are_form_errors(client, auth, field, value):
+    from tests.report_helpers import post_form
+    from tests.report_helpers import report_data
+
+    auth.sign_in_as("desa")
+    response = post_form(client, "/reports/new", report_data(**{field: value}))
+    assert response.status_code == 422
+    assert "antara tahun 1900 dan 2100" in response.data.decode()
+
+
 def test_nul_and_control_characters_in_forms_are_errors_or_stripped(app, client, auth):
     from tests.report_helpers import post_form
     from tests.report_helpers import report_data
