@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 from flask import Flask
@@ -32,6 +33,8 @@ from extensions import login_manager
 from extensions import migrate
 from extensions import talisman
 from web import i18n
+from web import routing
+from web import session as session_cookie
 from web.i18n import gettext as _
 
 CSP = {
@@ -53,6 +56,26 @@ class MissingSecretKey(RuntimeError):
     """Raised when the app would run outside development without a SECRET_KEY."""
 
 
+class BadPublicUrl(RuntimeError):
+    """Raised when e-mails would carry links but PUBLIC_URL does not say where the site is."""
+
+
+def check_public_url(config, mode):
+    """PUBLIC_URL must be an http(s) address with a host and no query; in production it is
+    required as soon as MAIL_SERVER is set, since e-mails link to the site."""
+    url = config["PUBLIC_URL"]
+    if not url:
+        if mode == "production" and config["MAIL_SERVER"]:
+            raise BadPublicUrl(
+                "MAIL_SERVER is set but PUBLIC_URL is not: export PUBLIC_URL to the address officers "
+                "open the site at (e.g. https://desabinaan.example.go.id); e-mail links start with it.")
+        return
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment \
+            or any(character.isspace() or not character.isprintable() for character in url):
+        raise BadPublicUrl(f"PUBLIC_URL must look like https://host[/path], not {url!r}.")
+
+
 def create_app(test_config=None):
     """Build the app. `test_config` overrides settings (tests use the testing mode)."""
     overrides = dict(test_config or {})
@@ -70,6 +93,7 @@ def create_app(test_config=None):
             "without one: export SECRET_KEY to a long random value "
             "(python -c 'import secrets; print(secrets.token_hex(32))')."
         )
+    check_public_url(app.config, mode)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -83,6 +107,7 @@ def create_app(test_config=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     _init_extensions(app)
+    routing.install(app)
     _register_blueprints(app)
     web.init_app(app)
     _register_cli(app)
@@ -125,11 +150,13 @@ def _init_extensions(app):
 
     @login_manager.user_loader
     def load_user(user_id):
-        if not user_id.isdigit():
+        parsed = session_cookie.parse_user_id(user_id)
+        if parsed is None:
             return None
+        account, generation = parsed
         user = db.session.execute(
-            signed_in_user, {"user_id": int(user_id)}).unique().scalar_one_or_none()
-        return user if user is not None and user.active else None
+            signed_in_user, {"user_id": account}).unique().scalar_one_or_none()
+        return user if session_cookie.accepts(user, generation) else None
 
     login_manager.unauthorized_handler(_unauthorized)
 

@@ -48,6 +48,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    # An admin's session needs the password again this long after the login (web/session.py).
+    ADMIN_SESSION_LIFETIME = timedelta(hours=12)
     # Renewed once a day instead (web/session.py): a fortnight after the last visit, give or take.
     SESSION_REFRESH_EACH_REQUEST = False
     PASSWORD_HASH_METHOD = "scrypt"
@@ -80,6 +82,8 @@ class Config:
     TIP_LIMIT = os.environ.get("TIP_LIMIT", "20 per hour;60 per day")
     # Failed tip status look-ups (wrong code or PIN), per address.
     TIP_STATUS_LIMIT = os.environ.get("TIP_STATUS_LIMIT", "10 per 15 minutes;30 per day")
+    # Wrong PINs for one tip code, from any address: the code locks until the hour is over.
+    TIP_CODE_LIMIT = os.environ.get("TIP_CODE_LIMIT", "10 per hour")
 
     OFFICE_NAME = os.environ.get("OFFICE_NAME", "Kantor Imigrasi Kelas II TPI Belakang Padang")
     OFFICE_CONTACT = os.environ.get("OFFICE_CONTACT", "")
@@ -96,6 +100,9 @@ class Config:
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "desa-binaan@localhost")
+    # The site's address as officers open it, e.g. https://desabinaan.example.go.id: the start of
+    # every link in an e-mail. Required in production when MAIL_SERVER is set.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "").strip()
     # A slow mail server must never delay saving a report: e-mails leave from a thread.
     MAIL_IN_BACKGROUND = True
 

@@ -1,4 +1,5 @@
-"""Tables. Every change to a report writes an Event; events are never edited."""
+"""Tables. Every change to a report writes an Event; every change an admin makes to accounts and
+villages, every ended session and every failed login writes an AuditEntry; neither is ever edited."""
 
 from datetime import UTC
 from datetime import datetime
@@ -78,6 +79,8 @@ class User(UserMixin, db.Model):
     # An official belongs to one village; officers use `villages` instead.
     village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Part of every session cookie of this account (get_id); raising it ends them all at once.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     village: Mapped[Village | None] = relationship(foreign_keys=[village_id])
     villages: Mapped[list[Village]] = relationship(
@@ -87,6 +90,15 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self):
         return self.active
+
+    def get_id(self):
+        """What the session cookie keeps: the id and the session generation, so a cookie copied
+        before logout, a password change or an admin's reset no longer signs anyone in."""
+        return f"{self.id}.{self.session_generation}"
+
+    def end_sessions(self):
+        """End every session of this account, wherever its cookies are (the caller commits)."""
+        self.session_generation = (self.session_generation or 0) + 1
 
     def set_password(self, password):
         """Store a salted scrypt hash, never the password."""
@@ -251,11 +263,37 @@ class Event(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
+class AuditEntry(db.Model):
+    """What happened to accounts, villages and sign-ins: who did it (`actor`, None for the
+    command line or an anonymous visitor), to which account or village, and the fields changed
+    as JSON `{field: [before, after]}`. Never a password: a reset is recorded by its kind."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_entries_actor_created", "actor_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"))
+    # A failed login: the account name as typed and the address it came from.
+    username: Mapped[str] = mapped_column(String(64), default="")
+    address: Mapped[str] = mapped_column(String(64), default="")
+    changes: Mapped[str] = mapped_column(Text, default="")
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    village: Mapped[Village | None] = relationship()
+
+
 class AppendOnlyError(RuntimeError):
     """Raised when code tries to edit or delete an event: the audit trail only grows."""
 
 
 @event.listens_for(Event, "before_update")
 @event.listens_for(Event, "before_delete")
+@event.listens_for(AuditEntry, "before_update")
+@event.listens_for(AuditEntry, "before_delete")
 def _events_are_append_only(_mapper, _connection, target):
-    raise AppendOnlyError(f"event {target.id} is part of the audit trail and cannot change")
+    raise AppendOnlyError(f"{target.__tablename__} {target.id} is part of the audit trail and cannot change")

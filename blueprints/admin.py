@@ -100,10 +100,8 @@ def village(village_id=None):
         if accounts.village_name_taken(form.name.data, record.id):
             form.name.errors.append(_("A village with this name already exists."))
         else:
-            form.populate_obj(record)
-            record.name = record.name.strip()
-            db.session.add(record)
-            db.session.commit()
+            accounts.save_village(record, actor=current_user._get_current_object(), **{
+                name: form[name].data for name in ("name", "kecamatan", "kabupaten", "province", "active")})
             flash(_("Village %(name)s saved.", name=record.name), "success")
             return redirect(url_for("admin.index"), 303)
     status = 422 if request.method == "POST" else 200
@@ -127,11 +125,24 @@ def user(user_id=None):
             record, username=form.username.data, full_name=form.full_name.data,
             role=form.role.data, active=form.active.data, phone=form.phone.data,
             email=form.email.data, village_id=form.village.data,
-            village_ids=form.villages.data or (), password=form.password.data)
+            village_ids=form.villages.data or (), password=form.password.data,
+            actor=current_user._get_current_object())
         flash(_("Account %(username)s saved.", username=record.username), "success")
         return redirect(url_for("admin.index"), 303)
     status = 422 if request.method == "POST" else 200
     return render_template("admin/user.html", form=form, record=record), status
+
+
+@bp.route("/users/<int:user_id>/sessions", methods=("POST",))
+@roles(Role.ADMIN)
+def end_sessions(user_id):
+    """Sign the account out everywhere: every session cookie of it stops working at once."""
+    record = db.get_or_404(User, user_id)
+    accounts.end_sessions(record, current_user._get_current_object())
+    flash(_("Every session of %(username)s has ended.", username=record.username), "success")
+    if record.id == current_user.id:  # their own: this session has ended too
+        return redirect(url_for("main.index"), 303)
+    return redirect(url_for("admin.user", user_id=record.id), 303)
 
 
 def _account_is_consistent(form, record):

@@ -1,5 +1,5 @@
-"""The audit log for admins (/audit): every event on every report, filterable by user, report
-and date."""
+"""The audit log for admins (/audit): every event on every report, and (?log=accounts) every
+change to accounts and villages, ended session and failed login; filterable by user and date."""
 
 from datetime import date
 
@@ -11,6 +11,8 @@ from sqlalchemy import select
 from domain import Role
 from extensions import db
 from models import User
+from services.audit import entries_page
+from services.audit import entry_changes
 from services.audit import events_page
 from web.access import roles
 from web.filters import AUDIT_DEFAULTS
@@ -30,11 +32,12 @@ def query_args(filters, **changes):
 @bp.route("/")
 @roles(Role.ADMIN)
 def log():
-    """Who did what to which report, and when."""
+    """Who did what to which report, or to which account or village, and when."""
     users = list(db.session.scalars(select(User).order_by(User.full_name)))
     filters, errors = audit_filters(request.args, {user.id for user in users})
-    events, has_next = events_page(filters)
+    page = entries_page if filters["log"] == "accounts" else events_page
+    events, has_next = page(filters)
     return render("audit/log.html", 422 if errors else 200,
                   push_url=url_for("audit.log", **query_args(filters)), users=users,
                   filters=filters, errors=errors, events=events, has_next=has_next,
-                  query_args=query_args)
+                  query_args=query_args, entry_changes=entry_changes)

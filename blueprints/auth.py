@@ -7,18 +7,13 @@ from flask import g
 from flask import redirect
 from flask import render_template
 from flask import request
-from flask import session
 from flask import url_for
 from flask_login import current_user
-from flask_login import login_user
-from flask_login import logout_user
 from wtforms import PasswordField
 from wtforms import StringField
 from wtforms.validators import EqualTo
 
-from extensions import db
 from extensions import limiter
-from models import User
 from services import accounts
 from web.access import public
 from web.access import signed_in
@@ -29,6 +24,8 @@ from web.forms import required
 from web.i18n import gettext as _
 from web.i18n import lazy_gettext as _l
 from web.navigation import safe_next
+from web.session import end_session
+from web.session import start_session
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -74,15 +71,14 @@ def login():
         return redirect(target)
     form = LoginForm()
     if form.validate_on_submit():
-        user = User.by_username(form.username.data)
-        if user is not None and user.active and user.check_password(form.password.data):
-            # Officials may be offline for days; the session must outlive closing the browser.
-            session.permanent = True
-            login_user(user)
+        user = accounts.authenticate(form.username.data, form.password.data)
+        if user is not None:
+            start_session(user)
             flash(_("Welcome, %(name)s.", name=user.full_name), "success")
             return redirect(target, 303)
         # One message for every failure, so it never reveals which part was wrong.
         g.login_failed = True
+        accounts.record_failed_login(form.username.data, request.remote_addr)
         form.password.errors.append(_("Wrong username or password, or the account is inactive."))
     status = 422 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
@@ -91,8 +87,9 @@ def login():
 @bp.route("/logout", methods=("POST",))
 @signed_in
 def logout():
-    """Sign out and go back to the start page."""
-    logout_user()
+    """Sign out, here and on every other device of this account, and go back to the start page."""
+    accounts.end_sessions(current_user, current_user)
+    end_session()
     flash(_("You are logged out."), "info")
     return redirect(url_for("main.index"), 303)
 
@@ -106,8 +103,9 @@ def change_password():
         if not current_user.check_password(form.current.data):
             form.current.errors.append(_("The current password is wrong."))
         else:
-            current_user.set_password(form.new.data)
-            db.session.commit()
+            user = current_user._get_current_object()
+            accounts.change_own_password(user, form.new.data)
+            start_session(user)  # this browser stays signed in; every other session ends
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.index"), 303)
     status = 422 if request.method == "POST" else 200

@@ -1,6 +1,6 @@
-"""The TIMPORA recap: a printable summary of a period, and the same as CSV."""
+"""The TIMPORA recap: a printable summary of a period, and the same as CSV (every cell safe to
+open in a spreadsheet program: domain/spreadsheet.py)."""
 
-import csv
 import io
 
 from flask import Blueprint
@@ -11,6 +11,7 @@ from flask_login import current_user
 from wtforms import DateField
 
 from domain import Role
+from domain import spreadsheet
 from domain.calendar import office_today
 from services.recap import VILLAGE_COLUMNS
 from services.recap import build_recap
@@ -60,17 +61,16 @@ def export():
     _form, date_from, date_to = _period()
     recap = build_recap(current_user.visible_village_ids(), date_from, date_to)
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([label("recap column", column) for column in VILLAGE_COLUMNS])
-    for row in recap.villages:
-        writer.writerow(row.cells())
-    writer.writerow([])
-    writer.writerow([_("Reference"), _("Village"), _("Category"), _("Received"), _("Status"),
-                     _("Outcome")])
-    for report in recap.forwarded:
-        writer.writerow([report.code, report.name, label("category", report.category),
-                         report.created_at.date().isoformat(), label("status", report.status),
-                         label("outcome", report.outcome)])
+    writer = spreadsheet.writer(out)
+    rows = [[label("recap column", column) for column in VILLAGE_COLUMNS]]
+    rows += [row.cells() for row in recap.villages]
+    rows.append([])
+    rows.append([_("Reference"), _("Village"), _("Category"), _("Received"), _("Status"), _("Outcome")])
+    rows += [[report.code, report.name, label("category", report.category),
+              report.created_at.date().isoformat(), label("status", report.status),
+              label("outcome", report.outcome)] for report in recap.forwarded]
+    for row in rows:
+        writer.writerow(spreadsheet.safe_row(row))
     filename = f"rekap-timpora-{date_from.isoformat()}-{date_to.isoformat()}.csv"
     return Response(
         out.getvalue(),

@@ -20,6 +20,7 @@ from domain import workflow
 from extensions import db
 from models import Report
 from services import reports as report_service
+from services.queue import MAX_PAGE
 from web.access import public
 from web.access import roles
 from web.facts import STORAGE_FAILURE
@@ -37,6 +38,7 @@ from web.photo_intake import photo_limit_mb
 from web.report_forms import ReplyForm
 from web.report_forms import ReportForm
 from web.report_forms import field_errors
+from web.routing import ascii_number
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -83,8 +85,8 @@ def new():
 @public
 def person_row():
     """One more empty person row for htmx (the report form and the public tip form)."""
-    index = request.args.get("index", type=int)
-    if index is None or not 0 <= index < 1000:
+    index = ascii_number(request.args.get("index"), 999)
+    if index is None:
         abort(400)
     person = PersonForm(prefix=f"persons-{index}")
     return render_template("reports/_person_added.html", person=person, index=index)
@@ -105,7 +107,7 @@ def index():
     village_filter = Report.village_id == current_user.village_id
     pagination = db.paginate(
         select(Report).where(village_filter).order_by(Report.created_at.desc(), Report.id.desc()),
-        page=request.args.get("page", 1, type=int),
+        page=ascii_number(request.args.get("page"), MAX_PAGE) or 1,
         per_page=PER_PAGE,
         error_out=False,
     )

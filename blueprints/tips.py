@@ -49,6 +49,17 @@ def _status_limit():
     return current_app.config["TIP_STATUS_LIMIT"]
 
 
+def _code_limit():
+    return current_app.config["TIP_CODE_LIMIT"]
+
+
+def _submitted_code():
+    """The tip code being tried, as the limit on wrong PINs per code counts it, whatever the
+    address: the code as stored when it is one, else as typed."""
+    typed = request.form.get("code", "")[:40]
+    return "tip:" + (refcodes.normalize(typed) or typed.strip().upper())
+
+
 def _lookup_failed(_response):
     return g.get("tip_lookup_failed", False)
 
@@ -157,6 +168,7 @@ def sent(code):
 @bp.route("/status", methods=("GET", "POST"))
 @public
 @limiter.limit(_status_limit, methods=["POST"], deduct_when=_lookup_failed)
+@limiter.limit(_code_limit, methods=["POST"], key_func=_submitted_code, deduct_when=_lookup_failed)
 def status():
     """Look up a tip by code and PIN: its status and the messages meant for the reporter, no more."""
     form = TipStatusForm()

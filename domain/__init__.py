@@ -55,6 +55,24 @@ class EventKind(StrEnum):
     REPLY = "reply"
 
 
+class AuditKind(StrEnum):
+    """What an entry of the account and sign-in audit log records (models.AuditEntry)."""
+
+    ACCOUNT_CREATED = "account_created"
+    ACCOUNT_CHANGED = "account_changed"
+    ACCOUNT_DEACTIVATED = "account_deactivated"
+    ACCOUNT_REACTIVATED = "account_reactivated"
+    PASSWORD_RESET = "password_reset"
+    PASSWORD_CHANGED = "password_changed"
+    SESSIONS_ENDED = "sessions_ended"
+    VILLAGE_CREATED = "village_created"
+    VILLAGE_CHANGED = "village_changed"
+    VILLAGE_RENAMED = "village_renamed"
+    VILLAGE_DEACTIVATED = "village_deactivated"
+    VILLAGE_REACTIVATED = "village_reactivated"
+    LOGIN_FAILED = "login_failed"
+
+
 class Sex(StrEnum):
     MALE = "male"
     FEMALE = "female"

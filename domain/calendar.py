@@ -44,7 +44,7 @@ def day_bounds(first, last):
 # after the last one, in UTC, is still a date.
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 FIRST_DAY = date(1900, 1, 1)
-LAST_DAY = date(2999, 12, 31)
+LAST_DAY = date(2100, 12, 31)
 
 
 def parse_day(text):

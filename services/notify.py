@@ -3,7 +3,9 @@
 Listens to the database session (init_app), so every way a report is saved (official's form,
 resident's tip, outbox resend) is covered without the reporting code calling us. The mail goes out after
 the commit, from a background thread: a slow or broken mail server never delays or undoes the
-saving of a report; failures are logged without personal data."""
+saving of a report; failures are logged without personal data. Its link starts with the configured
+PUBLIC_URL, never with the Host a request claims (a forged Host would send officers elsewhere);
+without PUBLIC_URL the mail has no link."""
 
 import logging
 import smtplib
@@ -12,8 +14,6 @@ from email.message import EmailMessage
 
 from flask import current_app
 from flask import has_app_context
-from flask import has_request_context
-from flask import url_for
 from flask_babel import force_locale
 from sqlalchemy import event
 from sqlalchemy import select
@@ -56,15 +56,22 @@ def _announce_after_commit(session):
     report_ids = session.info.pop(PENDING, None)
     if not report_ids or not has_app_context() or not current_app.config.get("MAIL_SERVER"):
         return
-    links = {}
-    if has_request_context():
-        links = {rid: url_for("review.detail", report_id=rid, _external=True) for rid in report_ids}
     app = current_app._get_current_object()
+    links = {rid: public_link(app, "review.detail", report_id=rid) for rid in report_ids}
     arguments = (app, sorted(report_ids), links)
     if app.config["MAIL_IN_BACKGROUND"]:
         threading.Thread(target=send_urgent_notices, args=arguments, daemon=True).start()
     else:  # the tests: sent before the commit returns, so "nothing was sent" needs no waiting
         send_urgent_notices(*arguments)
+
+
+def public_link(app, endpoint, **values):
+    """The address of a page as PUBLIC_URL names the site, whatever request is running; None
+    without PUBLIC_URL."""
+    base = app.config["PUBLIC_URL"]
+    if not base:
+        return None
+    return base.rstrip("/") + app.url_map.bind("public.invalid").build(endpoint, values)
 
 
 def send_urgent_notices(app, report_ids, links):

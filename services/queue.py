@@ -15,6 +15,7 @@ from cachetools import LRUCache
 from flask import current_app
 from sqlalchemy import and_
 from sqlalchemy import exists
+from sqlalchemy import false
 from sqlalchemy import func
 from sqlalchemy import literal_column
 from sqlalchemy import or_
@@ -104,6 +105,8 @@ def _search_condition(text):
         return Report.code == code
     terms = []
     for word in text.split()[:MAX_SEARCH_WORDS]:
+        if not any(character.isalnum() for character in word):
+            return false()  # punctuation alone (`%`, `_`, `-`) would match nearly everything
         in_persons = [Person.passport_no.in_({word.upper(), matching.passport_key(word)})]
         key = matching.name_key(word)
         if key:

@@ -1,6 +1,7 @@
 """Fixtures in flaskr's shape: a fresh database per test, a client, and signed-in users."""
 
 import os
+import time
 from contextlib import contextmanager
 
 import pytest
@@ -77,10 +78,11 @@ class AuthActions:
 
     def sign_in_as(self, username):
         with self.app.app_context():
-            user_id = db.session.scalar(select(User.id).where(User.username == username))
+            user_id = db.session.scalar(select(User).where(User.username == username)).get_id()
         with self.client.session_transaction() as session:
-            session["_user_id"] = str(user_id)
+            session["_user_id"] = user_id
             session["_fresh"] = True
+            session["signed_in_at"] = int(time.time())
 
     def logout(self):
         return self.client.post("/auth/logout")

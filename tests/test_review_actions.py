@@ -217,7 +217,7 @@ def test_stale_form_gets_what_changed_instead_of_overwriting(app, auth):
     for client, name in ((first, "petugas"), (second, "rekan")):
         with client.session_transaction() as session:
             with app.app_context():
-                session["_user_id"] = str(factories.user(name).id)
+                session["_user_id"] = factories.user(name).get_id()
     both_saw = {"version": "1", "seen": str(reload(app, report_id)[1][-1].id)}
     closed = first.post(f"/review/{report_id}/move", data={**both_saw, **move_data(Status.CLOSED)})
     assert closed.status_code == 303

@@ -14,6 +14,7 @@ from services.queue import TABS
 from services.queue import QueueFilters
 from web.i18n import gettext as _
 from web.i18n import lazy_gettext as _l
+from web.routing import ascii_number
 
 # The queue's filters chosen from a list: what each may be, and the message when it is not.
 QUEUE_CHOICES = {
@@ -25,6 +26,11 @@ QUEUE_CHOICES = {
     "sort": (frozenset(SORTS), _l("Choose an order from the list.")),
 }
 MAX_QUERY_LENGTH = 100
+
+
+def printable(text):
+    """`text` without control characters (NUL among them, which PostgreSQL refuses)."""
+    return "".join(character if character.isprintable() else " " for character in text)
 
 
 def _read_dates(args, values, errors):
@@ -52,8 +58,9 @@ def _read_id(args, name, allowed, message, values, errors):
     """The id of one of `allowed` (None: any id)."""
     raw = args.get(name, "").strip()
     if raw:
-        if raw.isascii() and raw.isdigit() and (allowed is None or int(raw) in allowed):
-            values[name] = int(raw)
+        number = ascii_number(raw)  # never beyond the database's integers
+        if number is not None and (allowed is None or number in allowed):
+            values[name] = number
         else:
             errors[name] = message
 
@@ -73,17 +80,26 @@ def queue_filters(args, village_ids):
     _read_dates(args, values, errors)
     _read_number(args, "page", MAX_PAGE, values, errors)
     _read_number(args, "per_page", MAX_PER_PAGE, values, errors)
-    values["q"] = " ".join(args.get("q", "").split())[:MAX_QUERY_LENGTH]
+    values["q"] = " ".join(printable(args.get("q", "")).split())[:MAX_QUERY_LENGTH]
     return QueueFilters(**values), errors
 
 
-AUDIT_DEFAULTS = {"user": None, "report": "", "date_from": None, "date_to": None, "page": 1}
+AUDIT_DEFAULTS = {"log": "reports", "user": None, "report": "", "date_from": None, "date_to": None,
+                  "page": 1}
+# The two parts of the audit log: events on reports, and entries on accounts, villages and logins.
+AUDIT_LOGS = ("reports", "accounts")
 
 
 def audit_filters(args, user_ids):
-    """The audit log's filters: a user among `user_ids`, a reference code, dates and a page."""
+    """The audit log's filters: which log, a user among `user_ids`, a reference code (for the
+    reports' log), dates and a page."""
     filters = dict(AUDIT_DEFAULTS)
     errors = {}
+    log = args.get("log", "").strip()
+    if log in AUDIT_LOGS:
+        filters["log"] = log
+    elif log:
+        errors["log"] = _("Choose one of the tabs.")
     _read_id(args, "user", user_ids, _("Choose a user from the list."), filters, errors)
     report = args.get("report", "").strip()
     if report:

@@ -1,6 +1,7 @@
 """Translated labels for the domain vocabulary, resolved in the request's language, and the
 starting texts of the reply a reporter receives when a report is closed."""
 
+from domain import AuditKind
 from domain import Category
 from domain import EventKind
 from domain import Outcome
@@ -91,6 +92,37 @@ RECAP_COLUMN_LABELS = {
     "closed": STATUS_LABELS[Status.CLOSED],
 }
 
+AUDIT_KIND_LABELS = {
+    AuditKind.ACCOUNT_CREATED: _l("Account created"),
+    AuditKind.ACCOUNT_CHANGED: _l("Account changed"),
+    AuditKind.ACCOUNT_DEACTIVATED: _l("Account deactivated"),
+    AuditKind.ACCOUNT_REACTIVATED: _l("Account reactivated"),
+    AuditKind.PASSWORD_RESET: _l("Password reset by an admin"),
+    AuditKind.PASSWORD_CHANGED: _l("Password changed by its owner"),
+    AuditKind.SESSIONS_ENDED: _l("All sessions ended"),
+    AuditKind.VILLAGE_CREATED: _l("Village created"),
+    AuditKind.VILLAGE_CHANGED: _l("Village changed"),
+    AuditKind.VILLAGE_RENAMED: _l("Village renamed"),
+    AuditKind.VILLAGE_DEACTIVATED: _l("Village deactivated"),
+    AuditKind.VILLAGE_REACTIVATED: _l("Village reactivated"),
+    AuditKind.LOGIN_FAILED: _l("Failed login"),
+}
+
+AUDIT_FIELD_LABELS = {
+    "username": _l("Username"),
+    "full_name": _l("Full name"),
+    "phone": _l("Phone"),
+    "email": _l("E-mail"),
+    "role": _l("Role"),
+    "village": _l("Village"),
+    "villages": _l("Villages"),
+    "active": _l("Active"),
+    "name": _l("Name"),
+    "kecamatan": _l("Kecamatan"),
+    "kabupaten": _l("Regency or city"),
+    "province": _l("Province"),
+}
+
 LABELS = {
     "role": ROLE_LABELS,
     "status": STATUS_LABELS,
@@ -101,6 +133,8 @@ LABELS = {
     "sex": SEX_LABELS,
     "match": MATCH_LABELS,
     "recap column": RECAP_COLUMN_LABELS,
+    "audit": AUDIT_KIND_LABELS,
+    "audit field": AUDIT_FIELD_LABELS,
 }
 
 
@@ -116,6 +150,17 @@ def event_title(event, for_office=True):
             return gettext("Assigned to %(name)s", name=event.text)
         return gettext("No longer assigned")
     return str(OFFICE_EVENT_TITLES.get(event.kind, event.kind))
+
+
+def audit_value(field, value):
+    """A value of an audit entry's change as the admin reads it."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if field == "role":
+        return label("role", value)
+    return str(value)
 
 
 def label(kind, value):

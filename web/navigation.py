@@ -16,8 +16,8 @@ def safe_next(target, fallback):
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return fallback
-    if "\\" in target:
-        return fallback
+    if "\\" in target or not target.isprintable():
+        return fallback  # CR/LF would split the Location header; no control character belongs
     return target
 
 

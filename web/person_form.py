@@ -16,7 +16,7 @@ from wtforms.validators import ValidationError
 
 from domain import Sex
 from domain import countries
-from web.forms import BabelTranslations
+from web.forms import CheckedMeta
 from web.forms import max_length
 from web.forms import optional
 from web.i18n import gettext as _
@@ -78,9 +78,8 @@ def nationality_options():
 class PersonForm(Form):
     """One person seen. A plain Form: the report carries the one CSRF token."""
 
-    class Meta:
-        def get_translations(self, form):
-            return BabelTranslations()
+    class Meta(CheckedMeta):
+        pass
 
     name = StringField(_l("Name, if known"), [optional(), max_length(120)], filters=[strip])
     sex = SelectField(

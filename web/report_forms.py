@@ -165,7 +165,7 @@ class FactsForm(BaseForm):
         receives from 0, so the sent index is found by its place among the sent ones."""
         row = re.compile(rf"{re.escape(self.persons.name)}-([0-9]+)-")
         sent = sorted({int(found[1]) for key in formdata if (found := row.match(key))})
-        if index.isdigit() and int(index) in sent and len(self.persons.entries) > 1:
+        if index.isascii() and index.isdigit() and int(index) in sent and len(self.persons.entries) > 1:
             del self.persons.entries[sent.index(int(index))]
 
 

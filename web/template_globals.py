@@ -15,6 +15,7 @@ from web.caching import asset_url
 from web.caching import shown_messages
 from web.client_config import client_config_json
 from web.fragments import kept
+from web.labels import audit_value
 from web.labels import event_title
 from web.labels import label
 from web.person_form import nationality_name
@@ -40,7 +41,8 @@ def register(app):
     # Globals, not a context processor: macros imported without `with context` see globals
     # only, and importing with context builds a new module on every render.
     app.jinja_env.globals.update(
-        asset_url=asset_url,  # also used by the manifest and the service worker
+        asset_url=asset_url,
+        audit_value=audit_value,  # also used by the manifest and the service worker
         guidance_title=guidance_title,
         guidance_url=guidance_url,
         event_title=event_title,

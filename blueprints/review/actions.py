@@ -40,6 +40,7 @@ from services.reports import visible_reports
 from web.htmx import is_partial
 from web.i18n import gettext as _
 from web.labels import label
+from web.routing import ascii_number
 
 RECENT_CHANGES = 5  # shown on a conflict when the form did not say which events it had seen
 
@@ -77,10 +78,10 @@ def note(report_id):
 def _act(report_id, action):
     """Run one action on the report under the optimistic lock."""
     report = load_report(report_id)
-    version = request.form.get("version", "")
-    if not version.isdigit():
+    version = ascii_number(request.form.get("version"))
+    if version is None:
         abort(400)
-    if int(version) != report.version:
+    if version != report.version:
         return _conflict(report)
     now = datetime.now(UTC)
     result = action(report, now)
@@ -100,9 +101,9 @@ def _act(report_id, action):
 
 def _conflict(report, forms=None):
     """409: the report as it is now, what changed since the officer's page, their text kept."""
-    seen = request.form.get("seen", "")
-    if seen.isdigit():
-        changes = [event for event in report.events if event.id > int(seen)]
+    seen = ascii_number(request.form.get("seen"))
+    if seen is not None:
+        changes = [event for event in report.events if event.id > seen]
     else:
         changes = report.events[-RECENT_CHANGES:]
     kept = forms if forms is not None else _posted_forms()
@@ -131,9 +132,9 @@ def _assign(report, now):
     raw = request.form.get("assignee", "").strip()
     candidates = {person.id: person
                   for person in visibility.assignable(_me(), report.village.officers)}
-    if raw and not (raw.isdigit() and int(raw) in candidates):
+    if raw and ascii_number(raw) not in candidates:
         return Result(problem=_("Choose an officer of this report's village."))
-    assignee = candidates[int(raw)] if raw else None
+    assignee = candidates[ascii_number(raw)] if raw else None
     if assignee == report.assignee:
         return Result(problem=_("The report is already assigned that way."))
     report.assignee = assignee

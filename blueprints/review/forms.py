@@ -3,12 +3,12 @@ event the officer saw travel beside them as plain hidden inputs (review/_detail.
 form fields, so a form shown again after a conflict always carries the fresh values. The status
 and assignment buttons need no form class: their one value is the button pressed."""
 
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms import TextAreaField
 from wtforms.validators import StopValidation
 
 from domain import Outcome
+from web.forms import BaseForm
 from web.forms import max_length
 from web.forms import optional
 from web.i18n import lazy_gettext as _l
@@ -23,7 +23,7 @@ def not_blank(_form, field):
         raise StopValidation(_l("Please fill in this field."))
 
 
-class NoteForm(FlaskForm):
+class NoteForm(BaseForm):
     text = TextAreaField(
         _l("Internal note"),
         validators=[not_blank, max_length(MAX_TEXT)],
@@ -31,7 +31,7 @@ class NoteForm(FlaskForm):
     )
 
 
-class InfoRequestForm(FlaskForm):
+class InfoRequestForm(BaseForm):
     text = TextAreaField(
         _l("Question to the reporter"),
         validators=[not_blank, max_length(MAX_TEXT)],
@@ -39,7 +39,7 @@ class InfoRequestForm(FlaskForm):
     )
 
 
-class CloseForm(FlaskForm):
+class CloseForm(BaseForm):
     """One per outcome (prefix close-<outcome>); the outcome itself is a plain hidden input."""
 
     message = TextAreaField(
