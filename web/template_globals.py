@@ -5,6 +5,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from domain import workflow
+from services.reports import waiting_for_answer as village_waiting_for_answer
 from web import access
 from web.articles import guidance_title
 from web.articles import guidance_url
@@ -51,4 +52,6 @@ def register(app):
         return {
             "current_locale": str(get_locale()),
             "may_use": lambda endpoint: access.may_use(endpoint, current_user),
+            # Called by the navigation for officials only: their village's reports awaiting an answer.
+            "waiting_for_answer": lambda: village_waiting_for_answer(current_user.village_id),
         }
