@@ -101,7 +101,6 @@ class FactsForm(BaseForm):
         _l("Where? Address or description of the place"),
         [required(), length_between(3, 300)],
         filters=[strip],
-        description=_l("For example: the homestay behind the jetty, Jalan Pelabuhan."),
     )
     rt_rw = StringField(_l("RT/RW"), [optional(), max_length(20)], filters=[strip])
     latitude = FloatField(
