@@ -267,6 +267,14 @@ KEPT_FOR = """async () => {
 }"""
 
 
+def controlled(page):
+    """Reload once the worker is active: a page loaded while it was still activating stays
+    uncontrolled (its clients.claim() had already run)."""
+    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+    page.reload()
+    offline.wait_for_worker(page)
+
+
 def shells_kept_for(page, key, seconds=15):
     """Wait until the worker keeps its offline and outbox pages for `key` (user|language)."""
     deadline = time.monotonic() + seconds
@@ -278,8 +286,7 @@ def shells_kept_for(page, key, seconds=15):
 def test_offline_pages_show_the_signed_in_users_menu(offline_context):
     page = offline_context.new_page()
     log_in(page, "desa")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
-    page.reload()
+    controlled(page)
     shells_kept_for(page, "desa|id")
     offline_context.set_offline(True)
     try:
@@ -310,7 +317,7 @@ def test_offline_pages_show_the_signed_in_users_menu(offline_context):
 def test_the_photo_note_resets_with_the_form(offline_context):
     page = offline_context.new_page()
     log_in(page, "desa")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    controlled(page)
     page.goto("/reports/new")
     offline.fill_report(page, offline.unique_description("photo-note"))
     expect(page.locator("[data-photo-status]")).to_contain_text("KB")
