@@ -10,7 +10,7 @@ DEV := APP_ENV=development
 # Every failure, error and rerun named in the summary; the slowest 15 tests timed.
 PYTEST := $(BIN)/pytest -rfER --durations=15
 
-.PHONY: run test lint setup venv translations db i18n clean
+.PHONY: run test lint setup venv translations db i18n screenshots clean
 
 run: setup
 	$(DEV) $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
@@ -46,6 +46,10 @@ db: venv
 # entries in translations/id/LC_MESSAGES/messages.po, then run `make i18n` again to compile.
 i18n: venv
 	$(BIN)/python translate.py extract update compile
+
+# The README's picture tour: each role's main screens at 360 px, from the real app in Chromium.
+screenshots: venv translations
+	CHROMIUM_PATH=$(CHROMIUM) $(BIN)/python docs/screenshots.py
 
 clean:
 	rm -rf $(VENV) instance/*.db instance/*.db-* translations/*/LC_MESSAGES/*.mo

@@ -73,3 +73,27 @@ def review_due(created_at, working_days):
 def waited(created_at, now):
     """How long a report has waited, as a timedelta (never negative)."""
     return max(now - as_utc(created_at), timedelta(0))
+
+
+# The recap's ready-made periods, in the order the page offers them.
+PERIOD_PRESETS = ("this_month", "last_month", "this_quarter")
+
+
+def preset_period(preset, today):
+    """(first day, last day) of a named period that contains or precedes `today`; the current
+    month and quarter end today, since the rest has not happened yet."""
+    if preset == "this_month":
+        return today.replace(day=1), today
+    if preset == "last_month":
+        last = today.replace(day=1) - timedelta(days=1)
+        return last.replace(day=1), last
+    if preset == "this_quarter":
+        first_month = (today.month - 1) // 3 * 3 + 1
+        return date(today.year, first_month, 1), today
+    raise ValueError(preset)
+
+
+def default_preset(today):
+    """The period a recap opens with: this month, or last month in a month's first week, when
+    this month holds almost nothing yet."""
+    return "last_month" if today.day <= 7 else "this_month"

@@ -51,6 +51,11 @@ class Recap:
     forwarded: list
     total: int
 
+    def totals(self):
+        """Each count column of the table of villages summed, in the order of VILLAGE_COLUMNS[1:]."""
+        columns = len(VILLAGE_COLUMNS) - 1
+        return tuple(sum(row.cells()[1 + index] for row in self.villages) for index in range(columns))
+
 
 def build_recap(village_ids, date_from, date_to):
     """Count the reports received in the period in the given villages (None: all villages)."""

@@ -3,6 +3,7 @@ words), as a JSON island in the page shell: the scripts carry no text of their o
 
 from flask import current_app
 from flask import url_for
+from flask_babel import get_locale
 from flask_login import current_user
 from jinja2.utils import htmlsafe_json_dumps
 
@@ -30,6 +31,8 @@ def client_config():
         "logoutUrl": url_for("auth.logout"),
         "workerUrl": url_for("pwa.service_worker"),
         "user": user,
+        # Whom and in which language the worker's offline and outbox pages should be for.
+        "shellKey": f"{user or ''}|{get_locale()}",
         "text": {
             "saved": _("Saved on this phone. It will be sent automatically when there is signal."),
             # The page script puts the number in place of {count}.

@@ -89,7 +89,7 @@ class PersonForm(Form):
         invalid_choice_message=CHOOSE_ONE,
     )
     nationality = NationalityField(
-        _l("Nationality"), description=_l("Type to search the list. Leave empty if unknown."))
+        _l("Nationality"), description=_l("Type to search. Empty if unknown."))
     age = IntegerField(
         _l("Approximate age"),
         [optional(), NumberRange(0, 120, message=_l("An age between 0 and 120."))],

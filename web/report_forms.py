@@ -101,10 +101,8 @@ class FactsForm(BaseForm):
         _l("Where? Address or description of the place"),
         [required(), length_between(3, 300)],
         filters=[strip],
-        description=_l("For example: the homestay behind the jetty, Jalan Pelabuhan."),
     )
-    rt_rw = StringField(_l("RT/RW"), [optional(), max_length(20)], filters=[strip],
-                        description=_l("For example 003/005."))
+    rt_rw = StringField(_l("RT/RW"), [optional(), max_length(20)], filters=[strip])
     latitude = FloatField(
         _l("Latitude"),
         [optional(), NumberRange(-90, 90, message=_l("Between -90 and 90."))],
@@ -124,9 +122,8 @@ class FactsForm(BaseForm):
         _l("What did you see?"),
         [required(), length_between(MIN_DESCRIPTION, 5000)],
         filters=[strip],
-        description=_l("Only what you saw or heard yourself: what the people were doing, where they "
-                       "stay, how they arrived, how long they have been here. At least %(min)d "
-                       "characters.", min=MIN_DESCRIPTION),
+        description=_l("Only what you saw or heard: what they do, where they stay, how they came, "
+                       "since when. At least %(min)d characters.", min=MIN_DESCRIPTION),
     )
     persons = FieldList(FormField(PersonForm), min_entries=1)
 

@@ -5,7 +5,9 @@ from flask import request
 from flask_babel import get_locale
 from flask_login import current_user
 
+from domain import Role
 from domain import workflow
+from services.reports import waiting_for_answer
 from web import access
 from web.articles import guidance_title
 from web.articles import guidance_url
@@ -24,8 +26,11 @@ from web.person_form import nationality_name
 def navigation():
     """The menu for the user's role on this page (kept: web.fragments)."""
     role = str(current_user.role) if current_user.is_authenticated else None
+    # An official's menu counts their village's reports waiting for an answer.
+    waiting = waiting_for_answer(current_user.village_id) if role == Role.OFFICIAL else 0
     endpoint = request.endpoint or ""
-    return kept("_nav.html", role=role, endpoint=endpoint, blueprint=endpoint.partition(".")[0])
+    return kept("_nav.html", role=role, endpoint=endpoint, blueprint=endpoint.partition(".")[0],
+                waiting=waiting)
 
 
 def photos_by_event(report):

@@ -83,9 +83,19 @@
     document.querySelectorAll('input[name="csrf_token"]').forEach((input) => (input.value = event.data.token));
   }
 
+  // The worker's offline and outbox pages show the menu of whoever is signed in on this phone.
+  function keepShells() {
+    const worker = navigator.serviceWorker.controller;
+    if (worker && navigator.onLine) {
+      worker.postMessage({type: "KEEP_SHELLS", key: config.shellKey});
+    }
+  }
+
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.addEventListener("message", useFreshToken);
+    navigator.serviceWorker.addEventListener("controllerchange", keepShells);
     register().catch(() => null); // the site works without it, only not offline
+    keepShells();
   }
   iosInstallHint();
 })();

@@ -130,6 +130,12 @@
       shrinkAll(event.target);
     }
   });
+  // A form emptied (kept in the outbox, then reset) forgets what its notes said about photos and place.
+  document.addEventListener("reset", (event) => {
+    if (event.target.matches("[data-report-form]")) {
+      event.target.querySelectorAll("[data-photo-status], [data-locate-status]").forEach((note) => (note.textContent = ""));
+    }
+  });
   // The outbox shows a refused form in place of the page: set it up like a loaded one.
   document.addEventListener("outbox:form-replaced", (event) => init(event.detail.root));
   init(document);

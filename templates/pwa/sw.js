@@ -1,6 +1,7 @@
 {# The service worker, rendered by blueprints/pwa.py.
    :param version: changes with every release  :param static_files: files to precache
-   :param offline_url, outbox_url: pages kept as anonymous copies for offline use
+   :param offline_url, outbox_url: pages kept for offline use: anonymous at install, then for whoever
+   is signed in on this phone (KEEP_SHELLS)
    :param offline_forms: forms shown from the phone at once  :param offline_prefixes: pages read online, kept
    :param csrf_url, login_url: for the outbox #}
 // Desa Binaan service worker, version {{ version }}. Hand-written: no build step, no Workbox.
@@ -77,14 +78,44 @@ async function keepOpenPages() {
 
 // SKIP_WAITING: the user agreed to reload into the new version. FORGET_PAGES: someone logs in
 // or out or changes language, so kept pages would show the wrong name or language.
+// KEEP_SHELLS: a page says who is signed in and in which language; the offline and outbox pages
+// are fetched again for them when that changed, so without signal they show that user's menu.
 self.addEventListener("message", (event) => {
   const type = event.data && event.data.type;
   if (type === "SKIP_WAITING") {
     self.skipWaiting();
   } else if (type === "FORGET_PAGES") {
     event.waitUntil(caches.delete(PAGES_CACHE));
+  } else if (type === "KEEP_SHELLS" && typeof event.data.key === "string") {
+    event.waitUntil(keepShellsFor(event.data.key).catch(() => null));
   }
 });
+
+const SHELL_KEY_URL = OFFLINE_URL + "?kept-for";
+let shellsKeeping = Promise.resolve();
+
+function keepShellsFor(key) {
+  shellsKeeping = shellsKeeping.then(async () => {
+    const shell = await caches.open(SHELL_CACHE);
+    const kept = await shell.match(SHELL_KEY_URL);
+    if (kept && (await kept.text()) === key) {
+      return;
+    }
+    const fresh = [];
+    for (const url of [OFFLINE_URL, OUTBOX_URL]) {
+      const response = await fetch(url, {credentials: "same-origin", cache: "no-store"});
+      if (!response.ok || response.redirected) {
+        return; // keep the copies there are; the next page tries again
+      }
+      fresh.push([url, response]);
+    }
+    for (const [url, response] of fresh) {
+      await shell.put(url, response);
+    }
+    await shell.put(SHELL_KEY_URL, new Response(key));
+  }).catch(() => null);
+  return shellsKeeping;
+}
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;

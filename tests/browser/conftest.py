@@ -106,3 +106,11 @@ def serious_axe_violations(page):
 
     violations = Axe().run(page).response["violations"]
     return [(v["id"], v["impact"]) for v in violations if v["impact"] in ("serious", "critical")]
+
+
+def open_fold(page, selector):
+    """Open a folded part of a page (a <details>) by tapping its summary, unless it is open."""
+    fold = page.locator(selector)
+    if fold.get_attribute("open") is None:
+        fold.locator("> summary").click()
+    fold.locator("> summary").wait_for()

@@ -117,6 +117,8 @@ def fill_report(page, description, photo=True):
     page.fill("#description", description)
     page.fill("#persons-0-name", "Orang Uji")
     if photo:
+        if page.locator("#photos-fold").get_attribute("open") is None:
+            page.click("#photos-fold > summary")
         page.set_input_files(
             "#photos", files=[{"name": "perahu.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}]
         )

@@ -13,6 +13,7 @@ from models import Report
 from tests import photo_samples
 from tests.browser.conftest import PHONE
 from tests.browser.conftest import log_in
+from tests.browser.conftest import open_fold
 from tests.browser.conftest import serious_axe_violations
 
 CODE = re.compile(r"[ACDEFGHJKMNPQRTUVWXY2345679]{4}-[ACDEFGHJKMNPQRTUVWXY2345679]{4}")
@@ -73,6 +74,7 @@ def fill_facts(page, description):
     page.fill("#persons-0-name", "John Tan")
     page.select_option("#persons-0-sex", "male")
     page.fill("#persons-0-nationality", "Singapura")
+    open_fold(page, "#person-0 details.fold")
     page.fill("#persons-0-passport_no", "K1234567")
 
 
@@ -100,7 +102,8 @@ def test_an_official_reports_from_the_phone_and_finds_it_in_the_village_list(pho
     expect(page.locator("fieldset.person")).to_have_count(2)
     expect(page.locator("#add-person")).to_be_focused()
 
-    # The phone's position, with its accuracy.
+    # The phone's position, with its accuracy: one tap away.
+    open_fold(page, "#location-fold")
     page.click("[data-locate]")
     expect(page.locator("[data-locate-status]")).to_contain_text("15 m")
     assert page.input_value("#latitude") == "1.141200"
@@ -108,6 +111,7 @@ def test_an_official_reports_from_the_phone_and_finds_it_in_the_village_list(pho
     assert page.input_value("#accuracy_m") == "15"
 
     # The 12-megapixel photo is made smaller on the phone before it is sent.
+    open_fold(page, "#photos-fold")
     page.set_input_files(
         "#photos", files=[{"name": "IMG_2041.jpg", "mimeType": "image/jpeg", "buffer": phone_photo}]
     )
@@ -210,6 +214,7 @@ def test_the_report_form_works_without_javascript(browser, live_server, live_app
     expect(page.locator("#persons-1-name")).to_be_visible()
     expect(page.locator("#description")).to_have_value(description)
     page.fill("#persons-1-name", "Second Person")
+    open_fold(page, "#photos-fold")
     photo = {"name": "bengkel.jpg", "mimeType": "image/jpeg", "buffer": photo_samples.jpeg(1200, 900)}
     page.set_input_files("#photos", files=[photo])
     page.locator("form[data-report-form] button.primary").click()

@@ -12,6 +12,7 @@ from extensions import db
 from tests import factories
 from tests.browser.conftest import PHONE
 from tests.browser.conftest import log_in
+from tests.browser.conftest import open_fold
 from tests.browser.conftest import serious_axe_violations
 
 pytestmark = pytest.mark.e2e
@@ -54,6 +55,7 @@ def test_officer_triages_a_report_while_the_official_follows(page, official, fre
     # Find it: the search updates the list in place and the address bar keeps the search.
     page.goto("/review/")
     expect(page.locator("#review-badge .badge-new")).to_be_visible()
+    open_fold(page, ".filter-more")
     page.fill("#q", fresh_report["word"])
     rows = page.locator(".queue-row")
     expect(rows).to_have_count(1)
@@ -72,6 +74,7 @@ def test_officer_triages_a_report_while_the_official_follows(page, official, fre
     official_sees(official, report_id, "Ditinjau PIMPASA")
 
     # Ask the reporter; the official sees the question and answers it.
+    open_fold(page, "details.write-fold:has(form.ask)")
     workspace.locator("#info-text").fill("Apakah mereka menginap di rumah Pak RT atau di homestay?")
     workspace.locator("form.ask button").click()
     expect(workspace.locator(".current-status")).to_have_text("Perlu info tambahan")
@@ -83,7 +86,7 @@ def test_officer_triages_a_report_while_the_official_follows(page, official, fre
     # The answer reaches the officer, who closes the report with an outcome.
     page.reload()
     expect(workspace.locator(".current-status")).to_have_text("Ditinjau PIMPASA")
-    expect(workspace.locator(".timeline")).to_contain_text("Di homestay Bu Ani, kamar nomor 2.")
+    expect(page.locator("#report-timeline")).to_contain_text("Di homestay Bu Ani, kamar nomor 2.")
     outcome = workspace.locator("details.close-outcome", has_text="Tidak ada pelanggaran")
     outcome.locator("summary").click()
     message = outcome.locator("textarea")
@@ -101,10 +104,12 @@ def test_officer_triages_a_report_while_the_official_follows(page, official, fre
 def test_queue_state_survives_back_and_reload(page, fresh_report):
     log_in(page, "petugas")
     page.goto("/review/")
+    open_fold(page, ".filter-more")
     page.fill("#q", fresh_report["word"])
     expect(page).to_have_url(re.compile(rf"/review/\?q={fresh_report['word']}$"))
     expect(page.locator(".queue-row")).to_have_count(1)
     searched = page.url
+    open_fold(page, ".tabs-more")
     page.click("a[data-tab=closed]")
     expect(page.locator("a[data-tab=closed]")).to_have_attribute("aria-current", "page")
     expect(page.locator(".queue-row")).to_have_count(0)
@@ -120,7 +125,7 @@ def test_queue_state_survives_back_and_reload(page, fresh_report):
     expect(page.locator("#q")).to_have_value(fresh_report["word"])
     page.click("a[data-tab=open]")
     expect(page.locator(".queue-row")).to_have_count(1)
-    page.locator(".filter-more summary").click()
+    open_fold(page, ".filter-more")
     page.select_option("#f-category", "sea_arrival")  # a filter applies as soon as it changes
     expect(page).to_have_url(re.compile("category=sea_arrival"))
     expect(page.locator(".queue-row")).to_have_count(0)
@@ -132,6 +137,7 @@ def test_queue_works_without_javascript(browser, live_server, fresh_report):
     page = context.new_page()
     log_in(page, "petugas")
     page.goto("/review/")
+    open_fold(page, ".filter-more")
     page.fill("#q", fresh_report["word"])
     page.click("#queue-filters button[type=submit]")
     expect(page.locator(".queue-row")).to_have_count(1)
