@@ -30,8 +30,19 @@ def persistent_context(playwright, profile_dir, base_url):
     )
 
 
+WORKER_ACTIVE = """() => Promise.race([
+    navigator.serviceWorker.ready.then(() => true),
+    new Promise((done) => setTimeout(() => done(false), 20000)),
+])"""
+
+
 def wait_for_worker(page):
-    """Until the service worker is active and controls the page (its precache is then done)."""
+    """Until the service worker is active and controls the page (its precache is then done).
+    A page whose loading began while the worker was still activating is not claimed by it (its
+    clients.claim() has run already); a phone's next page is, so such a page is loaded again."""
+    assert page.evaluate(WORKER_ACTIVE), "the service worker never became active"
+    if page.evaluate("() => navigator.serviceWorker.controller === null"):
+        page.reload()
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20000)
 
 
