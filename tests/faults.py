@@ -19,42 +19,41 @@ def lose_commit_answer(monkeypatch, outage=0):
     (PostgreSQL) or the driver reports an I/O error (SQLite). With `outage`, the next `outage`
     statements after it fail too (the database does not answer the look-up). Returns a list that
     gets one entry when the fault fired."""
+    original_commit = db.engine.dialect.do_commit
+
+    def commit(dbapi_connection):
+        original_commit(dbapi_connection)
+        if db.engine.dialect.name == "postgresql":
+            dbapi_connection.close()
+            raise driver_error("server closed the connection unexpectedly")
+        raise driver_error("disk I/O error")
+
+    return _break_commit(monkeypatch, commit, outage)
+
+
+def refuse_commit(monkeypatch, outage=0):
+    """No COMMIT happens any more (the connection breaks before it reaches the database)."""
+
+    def commit(_dbapi_connection):
+        raise driver_error("server closed the connection unexpectedly")
+
+    return _break_commit(monkeypatch, commit, outage, every_time=True)
+
+
+def _break_commit(monkeypatch, failing_commit, outage, every_time=False):
+    """The next COMMIT (or, `every_time`, each one) goes through `failing_commit`, then `outage`
+    statements fail; other COMMITs are the driver's own. Returns a list that gets an entry each
+    time the fault fired."""
     dialect = db.engine.dialect
     original_commit, original_execute = dialect.do_commit, dialect.do_execute
     fired, down = [], [0]
 
     def commit(dbapi_connection):
-        original_commit(dbapi_connection)
-        if fired:
-            return
+        if fired and not every_time:
+            return original_commit(dbapi_connection)
         fired.append(True)
         down[0] = outage
-        if dialect.name == "postgresql":
-            dbapi_connection.close()
-            raise driver_error("server closed the connection unexpectedly")
-        raise driver_error("disk I/O error")
-
-    def execute(cursor, statement, parameters, context=None):
-        if down[0] > 0:
-            down[0] -= 1
-            raise driver_error("server closed the connection unexpectedly")
-        return original_execute(cursor, statement, parameters, context)
-
-    monkeypatch.setattr(dialect, "do_commit", commit)
-    monkeypatch.setattr(dialect, "do_execute", execute)
-    return fired
-
-
-def refuse_commit(monkeypatch, outage=0):
-    """The next COMMIT does not happen (the connection breaks before it reaches the database)."""
-    dialect = db.engine.dialect
-    original_execute = dialect.do_execute
-    fired, down = [], [0]
-
-    def commit(dbapi_connection):
-        fired.append(True)
-        down[0] = outage
-        raise driver_error("server closed the connection unexpectedly")
+        return failing_commit(dbapi_connection)
 
     def execute(cursor, statement, parameters, context=None):
         if down[0] > 0:

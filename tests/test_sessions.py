@@ -171,6 +171,21 @@ def test_login_starts_a_new_session(app):
     assert session_data(app, again)["sid"] != data["sid"]
 
 
+def test_the_login_answer_carries_a_new_form_token(app):
+    """The first pages after a login (the page, its badge, the service worker's offline pages)
+    load at once: a token made by each of them would refuse the page's forms. The login answer
+    gives the new session its token, so they all share it."""
+    browser = app.test_client()
+    with browser.session_transaction() as session:
+        session["csrf_token"] = "planted"
+    browser.post("/auth/login", data={"username": "petugas", "password": DEMO_PASSWORD})
+    token = session_data(app, browser).get("csrf_token")
+    assert token and token != "planted"
+    logged_out = browser.post("/auth/logout")
+    assert logged_out.status_code == 303
+    assert session_data(app, browser).get("csrf_token") not in (None, token)
+
+
 def test_a_cookie_without_the_session_generation_is_refused(app, client):
     with client.session_transaction() as session:
         session["_user_id"] = str(account_id(app, "petugas"))  # the format before generations

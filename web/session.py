@@ -20,9 +20,11 @@ from datetime import UTC
 from datetime import datetime
 
 from flask import current_app
+from flask import g
 from flask import session
 from flask_login import login_user
 from flask_login import logout_user
+from flask_wtf.csrf import generate_csrf
 
 from domain import Role
 
@@ -38,12 +40,23 @@ def start_session(user):
     session[SESSION_ID] = secrets.token_urlsafe(16)
     session[SIGNED_IN_AT] = int(time.time())
     login_user(user)
+    fresh_form_token()
 
 
 def end_session():
     """Sign out on this browser and forget everything the session held."""
     logout_user()
     session.clear()
+    fresh_form_token()
+
+
+def fresh_form_token():
+    """A new form token in the cookie of this very answer. Left to the next page, the token would
+    be made by whichever request came first (the page, its badge, the service worker refreshing
+    its offline pages), each with its own, and the page's forms would then be refused.
+    Flask-WTF remembers this request's token in `g` and would hand back the old one."""
+    g.pop(current_app.config["WTF_CSRF_FIELD_NAME"], None)
+    generate_csrf()
 
 
 def parse_user_id(value):

@@ -1,6 +1,7 @@
 """Each demo account at phone size: log in, see the role's page, switch language, log out."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 from tests.browser.conftest import serious_axe_violations
@@ -23,7 +24,8 @@ def test_each_role_at_phone_size(page, username):
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
     page.click("button[name=lang][value=en]")
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    # An expect, not a string to evaluate: the page's CSP forbids eval while Playwright polls.
+    expect(page.locator("html")).to_have_attribute("lang", "en")
     assert english in page.locator(".site-header").inner_text()
     assert page.locator("nav.site-nav").inner_text().strip() != ""
 
@@ -31,7 +33,7 @@ def test_each_role_at_phone_size(page, username):
     assert page.locator("html").get_attribute("lang") == "en"  # remembered
 
     page.click("button[name=lang][value=id]")  # leave the profile as the next test expects
-    page.wait_for_function("document.documentElement.lang === 'id'")
+    expect(page.locator("html")).to_have_attribute("lang", "id")
     with page.expect_navigation():
         page.click(".logout-form button")
     assert "Masuk" in page.locator(".site-header").inner_text()
