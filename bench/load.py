@@ -63,23 +63,29 @@ def ensure_wrk():
 # -- set-up --
 
 
-def prepare_database(url):
-    """An empty schema through the migrations, the demo villages, accounts and reports."""
-    os.chdir(ROOT)
+def fresh_schema(app):
+    """Drop every table, then build the schema through the migrations (inside an app context)."""
     from flask_migrate import upgrade
     from sqlalchemy import text
 
-    from app import create_app
     from extensions import db
+
+    db.drop_all()
+    db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    db.session.commit()
+    upgrade(directory=str(ROOT / "migrations"))
+
+
+def prepare_database(url):
+    """An empty schema through the migrations, the demo villages, accounts and reports."""
+    os.chdir(ROOT)
+    from app import create_app
     from services.demo import seed_demo
     from services.demo_reports import seed_demo_reports
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "ENV_NAME": "development"})
     with app.app_context():
-        db.drop_all()
-        db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        db.session.commit()
-        upgrade(directory=str(ROOT / "migrations"))
+        fresh_schema(app)
         seed_demo()
         seed_demo_reports()
 

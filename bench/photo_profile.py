@@ -21,7 +21,7 @@ import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from PIL import Image  # noqa: E402
 from PIL import ImageOps  # noqa: E402
@@ -109,11 +109,9 @@ def steps(data, folder, repeat):
 
 def requests_in_process(database, data, count):
     """Median ms of whole report posts (form, photo, database, files) through a test client."""
-    from flask_migrate import upgrade
-    from sqlalchemy import text
+    from load import fresh_schema
 
     from app import create_app
-    from extensions import db
     from services.demo import seed_demo
     from tests.report_helpers import post_form
     from tests.report_helpers import report_data
@@ -124,10 +122,7 @@ def requests_in_process(database, data, count):
                       "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "ENV_NAME": "production",
                       "SECRET_KEY": "profile", "SESSION_COOKIE_SECURE": False})
     with app.app_context():
-        db.drop_all()
-        db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        db.session.commit()
-        upgrade(directory=str(ROOT / "migrations"))
+        fresh_schema(app)
         seed_demo()
     client = app.test_client()
     client.post("/auth/login", data={"username": "desa", "password": "demo12345"})

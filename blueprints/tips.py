@@ -4,7 +4,6 @@ PIN, and the status look-up that shows the status and the messages meant for the
 The PIN comes from the form's client UUID (domain.refcodes.device_pin), so a device that sends the
 same tip again because the first answer never reached it is shown the same code and PIN."""
 
-import secrets
 from functools import cache
 
 from flask import Blueprint
@@ -29,6 +28,7 @@ from models import Report
 from models import Village
 from models import hash_secret
 from services import reports as report_service
+from services.accounts import decoy_hash
 from web.access import public
 from web.facts import first_review_due
 from web.facts import form_context
@@ -74,20 +74,10 @@ def offer_pin(tip, created):
     sent the tip (only that device knows the client UUID): it sees the PIN again. A tip whose PIN
     was not derived this way (sent before, or the secret key changed) gets a new one."""
     pin = device_pin(tip.client_uuid)
-    if not created and not check_password_hash(tip.tip_pin_hash or _decoy_hash(), pin):
+    if not created and not check_password_hash(tip.tip_pin_hash or decoy_hash(), pin):
         tip.tip_pin_hash = hash_secret(pin)
         db.session.commit()
     session["tip_pins"] = {**session.get("tip_pins", {}), tip.code: pin}
-
-
-def _decoy_hash():
-    """Checked when the code matches no tip, so a wrong code costs as long as a wrong PIN."""
-    return _decoy_for(current_app.config["PASSWORD_HASH_METHOD"])
-
-
-@cache
-def _decoy_for(_method):
-    return hash_secret(secrets.token_hex(8))
 
 
 def active_villages():
@@ -174,7 +164,7 @@ def status():
     form = TipStatusForm()
     if form.validate_on_submit():
         tip = tip_by_code(form.code.data)
-        pin_hash = tip.tip_pin_hash if tip is not None and tip.tip_pin_hash else _decoy_hash()
+        pin_hash = tip.tip_pin_hash if tip is not None and tip.tip_pin_hash else decoy_hash()
         if check_password_hash(pin_hash, form.pin.data.strip()) and tip is not None:
             events = [event for event in tip.events if event.visible_to_reporter]
             return render_template("tips/status.html", form=form, tip=tip, events=events)
