@@ -23,6 +23,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import web
 from config import CONFIGS
+from config import DEVELOPMENT_DATA_KEY
+from config import DEVELOPMENT_INDEX_KEY
 from config import INSTANCE_DIR
 from extensions import babel
 from extensions import compress
@@ -35,6 +37,8 @@ from extensions import talisman
 from web import i18n
 from web import routing
 from web import session as session_cookie
+from domain.encryption import Keyring
+from domain.encryption import new_key
 from web.i18n import gettext as _
 
 CSP = {
@@ -54,6 +58,27 @@ CSP = {
 
 class MissingSecretKey(RuntimeError):
     """Raised when the app would run outside development without a SECRET_KEY."""
+
+
+class MissingDataKeys(RuntimeError):
+    """Raised when production would seal passport numbers without keys of its own."""
+
+
+def install_keyring(app, mode):
+    """The keys that seal passport numbers and birth dates (models.Sealed reads them from
+    app.extensions). Production needs its own: no keys, or the public development ones, and the
+    app refuses to start."""
+    config = app.config
+    if mode == "production":
+        if not config.get("DATA_KEYS") or not config.get("BLIND_INDEX_KEY"):
+            raise MissingDataKeys(
+                "DATA_KEYS and BLIND_INDEX_KEY must be set in production: they seal passport numbers "
+                "and birth dates. Make each with `flask new-key` or python -c 'import base64, os; "
+                "print(base64.urlsafe_b64encode(os.urandom(32)).decode())', and keep them safe: "
+                "without them the sealed data cannot be read.")
+        if DEVELOPMENT_DATA_KEY in config["DATA_KEYS"] or config["BLIND_INDEX_KEY"] == DEVELOPMENT_INDEX_KEY:
+            raise MissingDataKeys("DATA_KEYS and BLIND_INDEX_KEY must not be the public development keys.")
+    app.extensions["keyring"] = Keyring.from_settings(config["DATA_KEYS"], config["BLIND_INDEX_KEY"])
 
 
 class BadPublicUrl(RuntimeError):
@@ -94,6 +119,7 @@ def create_app(test_config=None):
             "(python -c 'import secrets; print(secrets.token_hex(32))')."
         )
     check_public_url(app.config, mode)
+    install_keyring(app, mode)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -209,6 +235,7 @@ def _register_cli(app):
     from models import User
     from services import accounts
     from services import backup
+    from services import keys
     from services import photo_store
     from services.demo import seed_demo
     from services.demo_reports import seed_demo_reports
@@ -242,6 +269,27 @@ def _register_cli(app):
         except backup.BackupError as error:
             raise click.ClickException(str(error)) from None
         click.echo(f"Restored {archive} (made {manifest['created']}); every checksum matched.")
+    @app.cli.command("new-key")
+    def new_key_command():
+        """Print a fresh random key for DATA_KEYS or BLIND_INDEX_KEY."""
+        click.echo(new_key())
+
+    @app.cli.command("rotate-keys")
+    @click.option("--batch-size", default=keys.BATCH, show_default=True, type=click.IntRange(1))
+    def rotate_keys_command(batch_size):
+        """Seal every passport number and birth date again with the first key of DATA_KEYS.
+        Keep the old keys after it in DATA_KEYS until this reports nothing left; safe to stop
+        and run again."""
+        results = keys.rotate_keys(batch_size)
+        for rotated in results:
+            click.echo(f"{rotated.column}: {rotated.resealed} values sealed again with the current key; "
+                       f"{rotated.remaining} left under older keys.")
+        if any(rotated.remaining for rotated in results):
+            # Written meanwhile by a worker still sealing with an old key: restart it, run again.
+            raise click.ClickException("Values remain under older keys; keep them in DATA_KEYS and run "
+                                       "rotate-keys again once every worker has the new DATA_KEYS.")
+        click.echo("Done: the keys after the first in DATA_KEYS may now be removed.")
+
     @app.cli.command("reconcile-photos")
     @click.option("--dry-run", is_flag=True, help="Only say what would be removed.")
     def reconcile_photos_command(dry_run):

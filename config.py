@@ -1,5 +1,7 @@
 """Settings read from the environment, one class per mode."""
 
+import base64
+import hashlib
 import os
 import tempfile
 from datetime import timedelta
@@ -9,6 +11,17 @@ from domain.calendar import OFFICE_ZONE_NAME
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def development_key(purpose):
+    """A fixed key for development and tests, derived from a public phrase: NOT secret, never for
+    real data (production refuses it)."""
+    phrase = f"desa-binaan development {purpose} key: public, not secret".encode()
+    return base64.urlsafe_b64encode(hashlib.sha256(phrase).digest()).decode()
+
+
+DEVELOPMENT_DATA_KEY = development_key("data")
+DEVELOPMENT_INDEX_KEY = development_key("blind index")
 
 
 def env_flag(name, default=False):
@@ -105,6 +118,12 @@ class Config:
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "").strip()
     # A slow mail server must never delay saving a report: e-mails leave from a thread.
     MAIL_IN_BACKGROUND = True
+    # Passport numbers and birth dates are sealed with these (domain/encryption.py): DATA_KEYS is
+    # comma-separated base64 keys, the first seals and all open (old keys stay until
+    # `flask rotate-keys` has finished); BLIND_INDEX_KEY keys the passport look-up index.
+    # Both required in production.
+    DATA_KEYS = os.environ.get("DATA_KEYS", "")
+    BLIND_INDEX_KEY = os.environ.get("BLIND_INDEX_KEY", "")
 
 
 class DevelopmentConfig(Config):
@@ -112,6 +131,8 @@ class DevelopmentConfig(Config):
 
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    DATA_KEYS = os.environ.get("DATA_KEYS", DEVELOPMENT_DATA_KEY)
+    BLIND_INDEX_KEY = os.environ.get("BLIND_INDEX_KEY", DEVELOPMENT_INDEX_KEY)
     SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
@@ -122,6 +143,8 @@ class TestingConfig(DevelopmentConfig):
     ENV_NAME = "testing"
     TESTING = True
     SECRET_KEY = "test-only-not-secret"
+    DATA_KEYS = DEVELOPMENT_DATA_KEY
+    BLIND_INDEX_KEY = DEVELOPMENT_INDEX_KEY
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"

@@ -13,6 +13,7 @@ from sqlalchemy import Index
 from sqlalchemy import String
 from sqlalchemy import Table
 from sqlalchemy import Text
+from sqlalchemy import TypeDecorator
 from sqlalchemy import event
 from sqlalchemy import select
 from sqlalchemy import text
@@ -33,6 +34,48 @@ def hash_secret(secret):
     """A salted hash of a password or PIN, never the secret itself: scrypt, slow on purpose
     (the testing configuration picks a cheap method, and one test checks the real one)."""
     return generate_password_hash(secret, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def keyring():
+    """The app's data keys (app.install_keyring)."""
+    return current_app.extensions["keyring"]
+
+
+class Sealed(TypeDecorator):
+    """Text kept encrypted in its column (domain/encryption.py), plain on loaded objects. Sealed
+    values differ at each write, so SQL can never compare them: exact look-ups go through a blind
+    index instead (Person.passport_index). The empty string stays empty (nothing was given)."""
+
+    impl = Text
+    cache_ok = True
+
+    def __init__(self, purpose):
+        super().__init__()
+        self.purpose = purpose  # "table.column": the value opens in this column only
+
+    def process_bind_param(self, value, _dialect):
+        return keyring().seal(self.to_text(value), self.purpose) if value not in (None, "") else value
+
+    def process_result_value(self, value, _dialect):
+        return self.from_text(keyring().open(value, self.purpose)) if value else value
+
+    def to_text(self, value):
+        return value
+
+    def from_text(self, text):
+        return text
+
+
+class SealedDateTime(Sealed):
+    """A naive datetime (a birth date), sealed as its ISO text."""
+
+    cache_ok = True
+
+    def to_text(self, value):
+        return value.isoformat()
+
+    def from_text(self, text):
+        return datetime.fromisoformat(text)
 
 
 def utcnow():
@@ -207,8 +250,12 @@ class Person(db.Model):
     sex: Mapped[str] = mapped_column(String(8), default="unknown")
     nationality: Mapped[str] = mapped_column(String(2), default="")
     age: Mapped[int | None]
-    birth_date: Mapped[datetime | None] = mapped_column(DateTime(timezone=False))
-    passport_no: Mapped[str] = mapped_column(String(32), default="", index=True)
+    # Sealed at rest; SQL cannot sort or filter on them (read them on loaded objects).
+    birth_date: Mapped[datetime | None] = mapped_column(SealedDateTime("persons.birth_date"))
+    passport_no: Mapped[str] = mapped_column(Sealed("persons.passport_no"), default="")
+    # keyring().blind_index(matching.passport_key(passport_no)), kept in step by
+    # `_keep_passport_index`: how SQL finds a number (services/passports.passport_equals).
+    passport_index: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)
     permit_type: Mapped[str] = mapped_column(String(40), default="")
 
     report: Mapped[Report] = relationship(back_populates="persons")
@@ -217,6 +264,16 @@ class Person(db.Model):
     def _keep_name_key(self, _key, value):
         self.name_key = matching.name_key(value)
         return value
+
+    @validates("passport_no")
+    def _keep_passport_index(self, _key, value):
+        self.passport_index = passport_index(value)
+        return value
+
+
+def passport_index(number):
+    """The blind index of a passport number as written (normalised first)."""
+    return keyring().blind_index(matching.passport_key(number))
 
 
 class Photo(db.Model):

@@ -33,6 +33,7 @@ from models import Person
 from models import Report
 from models import User
 from models import Village
+from services.passports import passport_equals
 
 OPEN = "open"  # the default tab: every status but closed
 ALL = "all"
@@ -107,7 +108,7 @@ def _search_condition(text):
     for word in text.split()[:MAX_SEARCH_WORDS]:
         if not any(character.isalnum() for character in word):
             return false()  # punctuation alone (`%`, `_`, `-`) would match nearly everything
-        in_persons = [Person.passport_no.in_({word.upper(), matching.passport_key(word)})]
+        in_persons = [passport_equals(word)]
         key = matching.name_key(word)
         if key:
             in_persons.append(Person.name_key.contains(key, autoescape=True))

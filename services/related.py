@@ -18,6 +18,7 @@ from domain import matching
 from extensions import db
 from models import Person
 from models import Report
+from services.passports import passport_equals
 from services.reports import visible_reports
 
 WINDOW = timedelta(days=7)
@@ -39,8 +40,7 @@ class Match:
 def _candidates(report, user):
     """(report id, reason, person name key) rows, one indexed SELECT per rule in one statement."""
     persons = report.persons
-    passports = {p.passport_no for p in persons if p.passport_no}
-    passports |= {matching.passport_key(number) for number in passports}
+    passports = {p.passport_no for p in persons if matching.passport_key(p.passport_no)}
     names = {(p.name_key, p.nationality) for p in persons if p.name_key and p.nationality}
     created = report.created_at
 
@@ -57,7 +57,7 @@ def _candidates(report, user):
                           Report.created_at.between(created - WINDOW, created + WINDOW)))
     ]
     if passports:
-        rules.append(rule(PASSPORT, Person.passport_no.in_(passports)))
+        rules.append(rule(PASSPORT, or_(*[passport_equals(number) for number in passports])))
     if names:
         rules.append(rule(NAME, or_(*[
             and_(Person.name_key == key, Person.nationality == nationality)
