@@ -282,7 +282,7 @@ def _register_cli(app):
         and run again."""
         results = keys.rotate_keys(batch_size)
         for rotated in results:
-            click.echo(f"{rotated.column}: {rotated.resealed} values sealed again with the current key; "
+            click.echo(f"{rotated.column}: {rotated.resealed} sealed again with the current key, "
                        f"{rotated.remaining} left under older keys.")
         if any(rotated.remaining for rotated in results):
             # Written meanwhile by a worker still sealing with an old key: restart it, run again.

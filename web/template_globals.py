@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from domain import Role
 from domain import workflow
+from domain.passports import passport_for
 from services.reports import waiting_for_answer
 from web import access
 from web.articles import guidance_title
@@ -41,6 +42,12 @@ def photos_by_event(report):
     return grouped
 
 
+def shown_passport(report, number):
+    """A person's passport number as the viewer may see it: whole for those who work the report
+    (domain.passports), masked for anyone else."""
+    return passport_for(current_user, report, number)
+
+
 def register(app):
     """Make the names above, and the per-request ones, known to every template."""
     # Globals, not a context processor: macros imported without `with context` see globals
@@ -60,6 +67,7 @@ def register(app):
         reporter_may_answer=workflow.reporter_may_answer,
         resident_essentials=resident_essentials,
         shown_messages=shown_messages,
+        shown_passport=shown_passport,
     )
     app.jinja_env.filters["urlhost"] = urlhost
 
