@@ -26,6 +26,8 @@ from config import CONFIGS
 from config import DEVELOPMENT_DATA_KEY
 from config import DEVELOPMENT_INDEX_KEY
 from config import INSTANCE_DIR
+from domain.encryption import Keyring
+from domain.encryption import new_key
 from extensions import babel
 from extensions import compress
 from extensions import csrf
@@ -37,8 +39,6 @@ from extensions import talisman
 from web import i18n
 from web import routing
 from web import session as session_cookie
-from domain.encryption import Keyring
-from domain.encryption import new_key
 from web.i18n import gettext as _
 
 CSP = {

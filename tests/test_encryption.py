@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 from flask_migrate import downgrade
 from flask_migrate import upgrade
+from sqlalchemy import column
+from sqlalchemy import insert
 from sqlalchemy import select
+from sqlalchemy import table
 from sqlalchemy import text
 
 from app import MissingDataKeys
@@ -239,15 +242,14 @@ def test_the_migration_seals_existing_rows_and_its_downgrade_opens_them(migrated
             "INSERT INTO villages (name, kecamatan, kabupaten, province, active) "
             "VALUES ('Kasu', 'Belakang Padang', 'Batam', 'Kepri', :yes) RETURNING id"), {"yes": True}
         ).scalar()
-        columns = ", ".join(CLEAR_REPORT)
-        report_id = connection.execute(text(
-            f"INSERT INTO reports (village_id, {columns}) "  # noqa: S608 - our own column names
-            f"VALUES (:village_id, {', '.join(':' + name for name in CLEAR_REPORT)}) RETURNING id"),
-            {"village_id": village_id, **CLEAR_REPORT}).scalar()
+        reports = table("reports", column("id"), column("village_id"), *map(column, CLEAR_REPORT))
+        report_id = connection.execute(insert(reports).values(village_id=village_id, **CLEAR_REPORT)
+                                       .returning(reports.c.id)).scalar()
         for passport, born in (("A 1234567", datetime(1979, 12, 31)), ("", None)):
             connection.execute(text(
                 "INSERT INTO persons (report_id, name, name_key, sex, nationality, passport_no, "
-                "permit_type, birth_date) VALUES (:report, 'Tan', 'tan', 'male', 'SG', :passport, '', :born)"),
+                "permit_type, birth_date) "
+                "VALUES (:report, 'Tan', 'tan', 'male', 'SG', :passport, '', :born)"),
                 {"report": report_id, "passport": passport, "born": born})
         db.session.commit()
 
