@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 from sqlalchemy.orm import validates
+from sqlalchemy.sql import operators
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
@@ -36,6 +37,10 @@ def hash_secret(secret):
     return generate_password_hash(secret, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
+class SealedComparison(TypeError):
+    """Raised when code asks SQL to compare or sort a sealed column."""
+
+
 def keyring():
     """The app's data keys (app.install_keyring)."""
     return current_app.extensions["keyring"]
@@ -48,6 +53,18 @@ class Sealed(TypeDecorator):
 
     impl = Text
     cache_ok = True
+
+    class comparator_factory(TypeDecorator.Comparator):  # noqa: N801 - SQLAlchemy's name
+        """Comparing or sorting sealed values in SQL would silently find nothing (each is sealed
+        with its own nonce) or order by noise: refused at once, except against empty and NULL."""
+
+        def operate(self, op, *other, **kwargs):
+            if op in (operators.is_, operators.is_not) or (
+                    op in (operators.eq, operators.ne) and all(value in (None, "") for value in other)):
+                return super().operate(op, *other, **kwargs)
+            raise SealedComparison(
+                f"{self.type.purpose} is sealed: SQL cannot compare or sort it (a passport number is "
+                "found with services.passports.passport_equals; sort birth dates in Python)")
 
     def __init__(self, purpose):
         super().__init__()

@@ -29,6 +29,7 @@ from domain.encryption import new_key
 from extensions import db
 from models import Person
 from models import Report
+from models import SealedComparison
 from services import keys
 from services.passports import passport_equals
 from services.related import related_reports
@@ -114,6 +115,24 @@ def test_passport_look_ups_go_through_the_blind_index(app, auth, client):
     auth.login("admin")
     page = client.get("/review/?status=all&q=a7654321").data.decode()
     assert all(code in page for code in codes)
+
+
+@pytest.mark.parametrize("condition", [
+    lambda: Person.passport_no == NUMBER, lambda: Person.passport_no.in_([NUMBER]),
+    lambda: Person.passport_no.contains("123"), lambda: Person.birth_date > datetime(1990, 1, 1),
+    lambda: Person.birth_date.desc()])
+def test_sql_may_not_compare_or_sort_a_sealed_column(condition):
+    """It would silently find nothing (every value sealed with its own nonce) or sort by noise."""
+    with pytest.raises(SealedComparison, match="passport_equals"):
+        condition()
+
+
+def test_sql_may_still_ask_whether_a_sealed_column_is_empty(app):
+    with app.app_context():
+        factories.make_report(persons=2).persons[1].passport_no = ""
+        db.session.commit()
+        given = select(Person.id).where(Person.passport_no != "", Person.birth_date.is_(None))
+        assert len(db.session.scalars(given).all()) == 1
 
 
 def test_a_value_altered_or_moved_to_another_column_does_not_open(app):
