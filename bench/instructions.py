@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench_keys import BENCH_KEYS
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ("/review/", "/review/?status=new&sort=newest", "/review/badge", "/healthz")
 
@@ -25,7 +27,7 @@ def serve(database, path, count):
     os.chdir(ROOT)
     os.environ.update(APP_ENV="production", SECRET_KEY=secrets.token_hex(16),
                       DATABASE_URL=f"sqlite:///{database}", SESSION_COOKIE_SECURE="0",
-                      RATELIMIT_ENABLED="0", MAIL_SERVER="")
+                      RATELIMIT_ENABLED="0", MAIL_SERVER="", **BENCH_KEYS)
     from flask import Flask
     from werkzeug.test import Client
 

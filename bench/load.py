@@ -39,6 +39,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
+from bench_keys import BENCH_KEYS  # noqa: E402
 from queue_bench import BARE_APP  # noqa: E402
 from queue_bench import free_port  # noqa: E402
 from queue_bench import log_in  # noqa: E402
@@ -83,7 +84,7 @@ def prepare_database(url):
     from services.demo import seed_demo
     from services.demo_reports import seed_demo_reports
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "ENV_NAME": "development"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "ENV_NAME": "development", **BENCH_KEYS})
     with app.app_context():
         fresh_schema(app)
         seed_demo()
@@ -332,7 +333,8 @@ def check(url, upload_dir, ledger):
     from models import Report
     from services import photo_store
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_DIR": upload_dir, "ENV_NAME": "development"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_DIR": upload_dir, "ENV_NAME": "development",
+                      **BENCH_KEYS})
     with app.app_context():
         rows = db.session.execute(select(Report.id, Report.client_uuid, Report.description)
                                   .where(Report.description.like(f"{MARK} %"))).all()
@@ -430,7 +432,7 @@ def run(args, folder):
     env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": secrets.token_hex(16),
            "DATABASE_URL": url, "UPLOAD_DIR": str(upload_dir), "SESSION_COOKIE_SECURE": "0",
            # every client comes from 127.0.0.1: per-address limits would refuse the load itself
-           "RATELIMIT_ENABLED": "0", "MAIL_SERVER": ""}
+           "RATELIMIT_ENABLED": "0", "MAIL_SERVER": "", **BENCH_KEYS}
     app_port, bare_port = free_port(), free_port()
     servers = [start_server("app:create_app()", app_port, ROOT, env, args),
                start_server("bare:app", bare_port, folder, env, args)]

@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
+from bench_keys import BENCH_KEYS  # noqa: E402
 from PIL import Image  # noqa: E402
 from PIL import ImageOps  # noqa: E402
 
@@ -120,7 +121,7 @@ def requests_in_process(database, data, count):
     uri = database or f"sqlite:///{folder / 'bench.db'}"
     app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "UPLOAD_DIR": str(folder / "uploads"),
                       "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "ENV_NAME": "production",
-                      "SECRET_KEY": "profile", "SESSION_COOKIE_SECURE": False})
+                      "SECRET_KEY": "profile", "SESSION_COOKIE_SECURE": False, **BENCH_KEYS})
     with app.app_context():
         fresh_schema(app)
         seed_demo()

@@ -26,6 +26,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+from bench_keys import BENCH_KEYS
+
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 BARE_APP = '''from flask import Flask
@@ -47,7 +49,8 @@ def build_database(path, reports):
 
     from app import create_app
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "ENV_NAME": "development"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "ENV_NAME": "development",
+                      **BENCH_KEYS})
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         seed_reports(reports)
@@ -227,7 +230,7 @@ def run(args, folder):
 
     env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": secrets.token_hex(16),
            "DATABASE_URL": f"sqlite:///{db_path}", "SESSION_COOKIE_SECURE": "0",
-           "RATELIMIT_ENABLED": "0", "MAIL_SERVER": ""}
+           "RATELIMIT_ENABLED": "0", "MAIL_SERVER": "", **BENCH_KEYS}
     app_port, bare_port = free_port(), free_port()
     servers = [start_server("app:create_app()", app_port, ROOT, env, args),
                start_server("bare:app", bare_port, folder, env, args)]

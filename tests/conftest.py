@@ -9,12 +9,15 @@ import pytest
 from sqlalchemy import select
 
 from app import create_app
+from domain.encryption import new_key
 from extensions import db
 from models import User
 from services.demo import DEMO_PASSWORD
 from services.demo import seed_demo
 
 USING_POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
+# What a production app needs besides SECRET_KEY: its own data keys (app.install_keyring).
+PRODUCTION_KEYS = {"DATA_KEYS": new_key(), "BLIND_INDEX_KEY": new_key()}
 
 
 def database_uri(tmp_path):

@@ -15,6 +15,7 @@ from extensions import db
 from models import Report
 from models import Village
 from tests import factories
+from tests.conftest import PRODUCTION_KEYS
 from tests.review_support import make_officer
 from tests.smtp_sink import SmtpSink
 
@@ -118,7 +119,8 @@ def test_without_public_url_the_mail_has_no_link(mail_app, sink):
     assert all("http" not in body for body in bodies)
 
 
-PRODUCTION = {"ENV_NAME": "production", "SECRET_KEY": "k" * 32, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+PRODUCTION = {"ENV_NAME": "production", "SECRET_KEY": "k" * 32, "SQLALCHEMY_DATABASE_URI": "sqlite://",
+              **PRODUCTION_KEYS}
 
 
 def test_production_with_mail_requires_public_url():

@@ -68,11 +68,11 @@ def test_session_cookie_flags(client):
 
 
 def test_cookies_are_secure_behind_https(tmp_path):
+    from tests.conftest import PRODUCTION_KEYS
     from tests.conftest import database_uri
 
-    app = create_app(
-        {"ENV_NAME": "production", "SECRET_KEY": "k" * 32, "SQLALCHEMY_DATABASE_URI": database_uri(tmp_path)}
-    )
+    app = create_app({"ENV_NAME": "production", "SECRET_KEY": "k" * 32,
+                      "SQLALCHEMY_DATABASE_URI": database_uri(tmp_path), **PRODUCTION_KEYS})
     response = app.test_client().get("/", base_url="https://example.org")
     assert "Secure" in response.headers["Set-Cookie"]
 
