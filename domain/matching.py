@@ -6,7 +6,8 @@ from difflib import SequenceMatcher
 
 # Letters that Unicode does not decompose into a base letter and an accent, written as their
 # base letter (Vietnamese Đặng is Dang); the others lose their accents by decomposition.
-BASE_LETTERS = str.maketrans({"đ": "d", "ð": "d", "ø": "o", "ł": "l", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe"})
+BASE_LETTERS = str.maketrans({"đ": "d", "ð": "d", "ø": "o", "ł": "l", "ħ": "h", "ı": "i",
+                              "æ": "ae", "œ": "oe"})
 
 # Two names this alike (0..1, after normalising) may be the same person written differently.
 SIMILAR_RATIO = 0.8

@@ -26,7 +26,6 @@ from sqlalchemy import select
 from sqlalchemy import union_all
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm import selectinload
 
 from domain import EventKind
 from domain import matching
@@ -41,6 +40,8 @@ from services.reports import visible_reports
 
 # How many persons seen before each kind of look-up brings back for one new report.
 MAX_CANDIDATES = 200
+# How many first letters of a name's word find the names that may be the same written otherwise.
+PREFIX = 2
 
 
 def _same_passport(number):
@@ -57,18 +58,19 @@ def sighting_of(person, seen_on):
 
 def _candidates(sightings):
     """(record id, Sighting) of persons already linked who may be one of `sightings`: the same
-    passport number or name key, or, of the same nationality, a name key starting with one of
-    the name's words (a typo or a missing word elsewhere in the name). Each look-up keeps its
-    own LIMIT, so common first names cannot crowd out an exact match; one statement."""
+    passport number or name key; or, of the same nationality, a name key (its words in
+    alphabetical order) that starts with the first letters of one of the name's words, which
+    finds a typo or a missing word elsewhere in the name. Each look-up keeps its own LIMIT, so
+    a common name cannot crowd out an exact match; one statement however many persons."""
     exact = [_same_passport(s.passport) for s in sightings if s.passport]
     keys = {s.name_key for s in sightings if s.name_key}
     if keys:
         exact.append(Person.name_key.in_(keys))
-    prefixes = [and_(Person.nationality == s.nationality, Person.name_key.startswith(word, autoescape=True))
-                for s in sightings if s.nationality for word in set(s.name_key.split())]
-    lookups = [condition for condition in (or_(*exact) if exact else None,
-                                           or_(*prefixes) if prefixes else None)
-               if condition is not None]
+    lookups = [or_(*exact)] if exact else []
+    starts = {(s.nationality, word[:PREFIX]) for s in sightings if s.nationality
+              for word in s.name_key.split() if len(word) >= PREFIX}
+    lookups += [and_(Person.nationality == nationality, Person.name_key.startswith(start, autoescape=True))
+                for nationality, start in sorted(starts)]
     if not lookups:
         return []
 

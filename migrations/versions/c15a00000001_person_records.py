@@ -15,7 +15,6 @@ from alembic import op
 
 from domain import matching
 
-
 # revision identifiers, used by Alembic.
 revision = 'c15a00000001'
 down_revision = '5dd4562becc5'
