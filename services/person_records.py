@@ -87,8 +87,9 @@ def _candidates(sightings):
 
 
 def link_new_persons(report):
-    """Link each person of a report being saved to a record: the one a strong match finds, else
-    a new one; weaker matches become suggestions. The caller's commit writes it all."""
+    """Link each person of a report being saved (flushed, so its persons have ids) to a record:
+    the one a strong match finds, else a new one; weaker matches become suggestions. The
+    caller's commit writes it all."""
     persons = report.persons
     if not persons:
         return
@@ -103,7 +104,8 @@ def link_new_persons(report):
         else:
             person.record_id = chosen
             taken.add(chosen)
-        person.suggestions = [RecordSuggestion(record_id=record_id) for record_id in suggested]
+        db.session.add_all(RecordSuggestion(person_id=person.id, record_id=record_id)
+                           for record_id in suggested)
 
 
 # Reading -------------------------------------------------------------------------------------
@@ -252,8 +254,10 @@ def link(suggestion, actor, now):
     """The officer agrees: the suggested record is this person's. Returns the person."""
     person = suggestion.person
     before = person.record_id
-    person.record_id = suggestion.record_id
     db.session.delete(suggestion)
+    if before == suggestion.record_id:  # a merge linked them meanwhile: nothing else to do
+        return person
+    person.record_id = suggestion.record_id
     _record_event(person, actor, now, EventKind.PERSON_LINKED,
                   f"{_who(person)}: #{before} → #{suggestion.record_id}")
     return person

@@ -9,6 +9,7 @@ from datetime import datetime
 
 import pytest
 from flask_migrate import upgrade
+from sqlalchemy import event
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import text
@@ -24,6 +25,7 @@ from models import RecordMerge
 from models import RecordSuggestion
 from models import Report
 from models import Village
+from services.person_records import link_new_persons
 from tests import factories
 from tests.conftest import database_uri
 from tests.factories import person_seen as seen
@@ -104,6 +106,34 @@ def test_a_report_s_persons_are_linked_when_it_is_saved(app, client, official):
         assert persons[3].record_id != persons[0].record_id
         assert [s.record_id for s in persons[3].suggestions] == [persons[0].record_id]
         assert persons[0].record.display_name == "Nguyen Van An"
+
+
+def test_matching_a_report_s_persons_reads_the_database_once(app):
+    with app.app_context():
+        for number in range(6):
+            seen("Pemping", f"Person Number{number}", passport=f"P{number}", birth=date(1990, 1, 1))
+        queries = []
+
+        def count(_conn, _cursor, statement, *_args):
+            if statement.lstrip().upper().startswith("SELECT"):
+                queries.append(statement)
+
+        for persons in (1, 6):
+            report = factories.make_report("Kasu", persons=0, commit=False)
+            report.persons = [Person(name=f"Number{n} Person", nationality="VN", passport_no=f"P{n}")
+                              for n in range(persons)]
+            db.session.flush()
+            queries.clear()
+            event.listen(db.engine, "before_cursor_execute", count)
+            try:
+                link_new_persons(report)
+                db.session.flush()
+            finally:
+                event.remove(db.engine, "before_cursor_execute", count)
+            assert len(queries) == 1, queries
+            db.session.commit()
+            assert [p.record.persons[0].name for p in report.persons] == [
+                f"Person Number{n}" for n in range(persons)]
 
 
 # The officer's changes -----------------------------------------------------------------------
