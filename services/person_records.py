@@ -93,11 +93,11 @@ def link_new_persons(report):
     persons = report.persons
     if not persons:
         return
-    sightings = {id(person): sighting_of(person, report.observed_at) for person in persons}
-    seen_before = _candidates(list(sightings.values()))
+    sightings = [sighting_of(person, report.observed_at) for person in persons]
+    seen_before = _candidates(sightings)
     taken = set()
-    for person in persons:
-        chosen, suggested = matching.choose_record(sightings[id(person)], seen_before, frozenset(taken))
+    for person, new in zip(persons, sightings, strict=True):
+        chosen, suggested = matching.choose_record(new, seen_before, frozenset(taken))
         if chosen is None:
             person.record = PersonRecord(display_name=person.name, nationality=person.nationality,
                                          created_at=report.created_at)
