@@ -145,10 +145,13 @@ def events_of(kind):
 
 def test_the_report_page_links_each_person_and_counts_the_sightings_before(app, client, officer):
     with app.app_context():
-        for village in ("Tanjung Sari", "Kasu"):
-            seen(village, "Nguyen Van An", passport="C1234567")
+        first_id = seen("Tanjung Sari", "Nguyen Van An", passport="C1234567").report_id
+        seen("Kasu", "Nguyen Van An", passport="C1234567")
         person = seen("Pemping", "An Nguyen Van", passport="C1234567")
         report_id, record_id = person.report_id, person.record_id
+    first = page_of(client.get(f"/review/{first_id}"))
+    assert first.select_one("a.person-record")["href"] == f"/persons/{record_id}"
+    assert first.select_one(".seen-before").text == "belum pernah terlihat sebelumnya"
     page = page_of(client.get(f"/review/{report_id}"))
     link = page.select_one("a.person-record")
     assert link["href"] == f"/persons/{record_id}"
