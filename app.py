@@ -218,6 +218,7 @@ def _register_blueprints(app):
     from blueprints import errors
     from blueprints import guidance
     from blueprints import main
+    from blueprints import persons
     from blueprints import photos
     from blueprints import pwa
     from blueprints import recap
@@ -225,8 +226,8 @@ def _register_blueprints(app):
     from blueprints import review
     from blueprints import tips
 
-    for module in (admin, audit, auth, errors, guidance, main, photos, pwa, recap, reports, review,
-                   tips):
+    for module in (admin, audit, auth, errors, guidance, main, persons, photos, pwa, recap, reports,
+                   review, tips):
         app.register_blueprint(module.bp)
 
 

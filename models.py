@@ -14,6 +14,7 @@ from sqlalchemy import String
 from sqlalchemy import Table
 from sqlalchemy import Text
 from sqlalchemy import TypeDecorator
+from sqlalchemy import UniqueConstraint
 from sqlalchemy import event
 from sqlalchemy import select
 from sqlalchemy import text
@@ -253,6 +254,21 @@ Index("ix_reports_village_open", Report.village_id, Report.urgency.desc(), Repor
       Report.status, sqlite_where=OPEN_REPORT, postgresql_where=OPEN_REPORT)
 
 
+class PersonRecord(db.Model):
+    """One foreigner as the office knows them, across reports and villages: every person seen
+    (Person, one per report) is linked to one record (services/person_records.py)."""
+
+    __tablename__ = "person_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The name and nationality of the sighting that made the record, to recognise it by.
+    display_name: Mapped[str] = mapped_column(String(120), default="")
+    nationality: Mapped[str] = mapped_column(String(2), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    persons: Mapped[list["Person"]] = relationship(back_populates="record", order_by="Person.id")
+
+
 class Person(db.Model):
     __tablename__ = "persons"
     __table_args__ = (Index("ix_persons_name_key_nationality", "name_key", "nationality"),)
@@ -274,8 +290,13 @@ class Person(db.Model):
     # `_keep_passport_index`: how SQL finds a number (services/passports.passport_equals).
     passport_index: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)
     permit_type: Mapped[str] = mapped_column(String(40), default="")
+    record_id: Mapped[int | None] = mapped_column(ForeignKey("person_records.id"), index=True)
 
     report: Mapped[Report] = relationship(back_populates="persons")
+    record: Mapped[PersonRecord | None] = relationship(back_populates="persons")
+    suggestions: Mapped[list["RecordSuggestion"]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="RecordSuggestion.id"
+    )
 
     @validates("name")
     def _keep_name_key(self, _key, value):
@@ -291,6 +312,42 @@ class Person(db.Model):
 def passport_index(number):
     """The blind index of a passport number as written (normalised first)."""
     return keyring().blind_index(matching.passport_key(number))
+
+
+class RecordSuggestion(db.Model):
+    """A record a person may belong to, by a weaker match than links by itself: the officer
+    links the person to it or says it is not the same person, and the suggestion goes."""
+
+    __tablename__ = "record_suggestions"
+    __table_args__ = (UniqueConstraint("person_id", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("person_records.id", ondelete="CASCADE"),
+                                           index=True)
+
+    person: Mapped[Person] = relationship(back_populates="suggestions")
+    record: Mapped[PersonRecord] = relationship()
+
+
+class RecordMerge(db.Model):
+    """Two records found to be one person: the persons of `merged` moved to `kept`. Which persons
+    moved is kept (`person_ids`, JSON), so the merge can be undone (`undone_at`)."""
+
+    __tablename__ = "record_merges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kept_id: Mapped[int] = mapped_column(ForeignKey("person_records.id"), index=True)
+    merged_id: Mapped[int] = mapped_column(ForeignKey("person_records.id"), index=True)
+    person_ids: Mapped[str] = mapped_column(Text)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    kept: Mapped[PersonRecord] = relationship(foreign_keys=[kept_id])
+    merged: Mapped[PersonRecord] = relationship(foreign_keys=[merged_id])
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
 
 
 class Photo(db.Model):

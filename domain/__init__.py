@@ -53,6 +53,12 @@ class EventKind(StrEnum):
     ASSIGNED = "assigned"
     INFO_REQUEST = "info_request"
     REPLY = "reply"
+    # Person records (services/person_records.py); the office's only, never the reporter's.
+    PERSON_LINKED = "person_linked"
+    PERSON_UNLINKED = "person_unlinked"
+    NOT_SAME = "not_same"
+    RECORDS_MERGED = "records_merged"
+    MERGE_UNDONE = "merge_undone"
 
 
 class AuditKind(StrEnum):

@@ -22,6 +22,7 @@ from models import Person
 from models import Report
 from models import User
 from models import Village
+from services.person_records import link_new_persons
 
 # (village, days ago, category, urgency, place, what was seen, persons, the office's steps)
 # A step is (status, text for the reporter); NEEDS_INFO steps are questions.
@@ -77,4 +78,6 @@ def seed_demo_reports():
             fields = workflow.move(report, to, workflow.OFFICE, when, outcome=outcome)
             report.events.append(Event(actor=officer, created_at=when, text=text, **fields))
         db.session.add(report)
+        db.session.flush()
+        link_new_persons(report)
     db.session.commit()

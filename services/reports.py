@@ -133,6 +133,7 @@ def save_new_report(build, intake):
         db.session.add(report)
         try:
             db.session.flush()  # the INSERT a concurrent twin collides with, before any file moves
+            _link_persons(report)
         except IntegrityError:
             db.session.rollback()
             existing = report_by_uuid(client_uuid)
@@ -146,6 +147,15 @@ def save_new_report(build, intake):
             db.session.rollback()
             raise
         return _commit_new(report, intake), True
+
+
+def _link_persons(report):
+    """Link the new report's persons to person records, in its transaction."""
+    # Imported here: person_records reads which reports a user may see from this module.
+    from services import person_records
+
+    person_records.link_new_persons(report)
+    db.session.flush()
 
 
 def _commit_new(report, intake):

@@ -15,9 +15,11 @@ from domain import refcodes
 from extensions import db
 from models import Event
 from models import Person
+from models import Photo
 from models import Report
 from models import User
 from models import Village
+from services.person_records import link_new_persons
 
 
 def village(name):
@@ -60,3 +62,19 @@ def make_report(village_name="Tanjung Sari", reporter="desa", persons=1, commit=
     if commit:
         db.session.commit()
     return report
+
+
+def person_seen(village, name, nationality="VN", passport="", birth=None, age=None, photos=0):
+    """A report in `village` about one person, saved and linked as a new report is."""
+    report = make_report(village, persons=0, commit=False)
+    report.persons.append(Person(name=name, nationality=nationality, passport_no=passport,
+                                 birth_date=datetime.combine(birth, datetime.min.time()) if birth else None,
+                                 age=age))
+    for number in range(photos):
+        report.photos.append(Photo(stored_name=f"{report.code}-{number}.jpg",
+                                   thumb_name=f"{report.code}-{number}-t.jpg",
+                                   sha256="0" * 64, size_bytes=1, width=1, height=1))
+    db.session.flush()
+    link_new_persons(report)
+    db.session.commit()
+    return report.persons[0]

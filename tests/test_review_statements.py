@@ -15,6 +15,7 @@ from extensions import db
 from models import Event
 from models import Person
 from models import Photo
+from models import RecordMerge
 from tests import factories
 from tests.review_support import make_officer
 
@@ -95,3 +96,23 @@ def test_detail_statements_do_not_grow_with_what_it_shows(app, client, auth):
     assert len(re.findall(r'<li>\s*<a href="/review/\d+" class="code">', page)) == 9
     assert len(few) == len(many), (few, many)
     assert len(many) <= 14, many
+
+
+def test_the_person_page_runs_a_fixed_number_of_statements(app, client, auth):
+    with app.app_context():
+        seen = factories.person_seen
+        small = seen("Tanjung Sari", "Lee Wei Jie", nationality="SG", passport="S1", photos=1)
+        big = seen("Tanjung Sari", "Tan Mei Ling", nationality="SG", passport="S2", photos=2)
+        for number in range(12):  # 7 in the officer's villages, 4 in Kasu
+            seen(["Pemping", "Sekanak Raya", "Kasu"][number % 3], "Tan Mei Ling", nationality="SG",
+                 passport="S2", photos=number % 3)
+        small_id, big_id = small.record_id, big.record_id
+        db.session.add(RecordMerge(kept_id=big_id, merged_id=small_id, person_ids="[]",
+                                   created_at=datetime.now(UTC)))
+        db.session.commit()
+    auth.sign_in_as("petugas")
+    few, _page = statements_for(app, client, f"/persons/{small_id}")
+    many, page = statements_for(app, client, f"/persons/{big_id}")
+    assert page.count('class="event sighting"') == 9
+    assert len(few) == len(many), (few, many)
+    assert len(many) <= 7, many

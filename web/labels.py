@@ -75,6 +75,11 @@ OFFICE_EVENT_TITLES = {
     EventKind.NOTE: _l("Internal note"),
     EventKind.INFO_REQUEST: _l("Question to the reporter"),
     EventKind.REPLY: _l("Answer from the reporter"),
+    EventKind.PERSON_LINKED: _l("Person linked to a person record"),
+    EventKind.PERSON_UNLINKED: _l("Person taken out of a person record"),
+    EventKind.NOT_SAME: _l("Suggested person record rejected: not the same person"),
+    EventKind.RECORDS_MERGED: _l("Person records merged"),
+    EventKind.MERGE_UNDONE: _l("Merge of person records undone"),
 }
 
 MATCH_LABELS = {

@@ -30,6 +30,7 @@ from extensions import db
 from models import Event
 from models import Report
 from models import Village
+from services import person_records
 from services import queue as review_queue
 from services.related import duplicates_of
 from services.related import related_reports
@@ -148,6 +149,7 @@ def render_report(report, status=200, forms=None, **workspace):
         # Only the whole page shows them; for htmx they are never worked out.
         "related": lambda: related_reports(report, current_user),
         "duplicates": lambda: duplicates_of(report, current_user),
+        "person_links": lambda: person_records.report_persons(report, current_user),
     }
     context.update(workspace)
     return render("review/detail.html", status, **context)

@@ -22,7 +22,7 @@ from domain.encryption import is_sealed
 
 # revision identifiers, used by Alembic.
 revision = 'c15a00000002'
-down_revision = '5dd4562becc5'
+down_revision = 'c15a00000001'
 branch_labels = None
 depends_on = None
 

@@ -16,6 +16,7 @@ from domain import Status
 from domain import Urgency
 from extensions import db
 from models import Event
+from services.person_records import link_new_persons
 from tests import factories
 from tests.browser import offline
 from tests.browser.conftest import PHONE
@@ -42,8 +43,10 @@ def reports_to_walk(live_app):
                                          ("Tanjung Sari", Status.IN_REVIEW, Urgency.NORMAL),
                                          ("Sekanak Raya", Status.NEW, Urgency.NORMAL),
                                          ("Pemping", Status.FIELD_CHECK, Urgency.NORMAL)):
-            factories.make_report(village_name=village, status=status, urgency=urgency, persons=2,
-                                  reporter="desa" if village == "Tanjung Sari" else None)
+            report = factories.make_report(village_name=village, status=status, urgency=urgency,
+                                           persons=2, reporter="desa" if village == "Tanjung Sari" else None)
+            link_new_persons(report)  # the same passports: each person's record has every sighting
+            db.session.commit()
         db.session.remove()
 
 

@@ -17,7 +17,8 @@ COMMON = ("/", "/guidance/", "/guidance/how-to-report", "/tips/new", "/tips/stat
 PAGES = {
     "public": (*COMMON, "/auth/login"),
     "desa": (*COMMON, "/reports/new", "/reports/", "first:/reports/|.report-row a", "/auth/password"),
-    "petugas": (*COMMON, "/review/", "first:/review/|.queue-row .row-head a", "/recap/", "/auth/password"),
+    "petugas": (*COMMON, "/review/", "first:/review/|.queue-row .row-head a",
+                "first:/review/|.queue-row .row-head a|a.person-record", "/recap/", "/auth/password"),
     "admin": ("/", "/guidance/", "/review/", "first:/review/|.queue-row .row-head a", "/recap/", "/admin/",
               "first:/admin/|a[href*='/admin/users/']:not([href$='/new'])",
               "first:/admin/|a[href*='/admin/villages/']:not([href$='/new'])", "/audit/",
@@ -31,12 +32,15 @@ def sign_in(page, role):
 
 
 def paths(page, role):
-    """The role's pages as paths; `first:LIST|SELECTOR` is the first link SELECTOR finds on LIST."""
+    """The role's pages as paths; `first:LIST|SELECTOR` is the first link SELECTOR finds on LIST,
+    `first:LIST|SELECTOR|NEXT` the first link NEXT finds on that page, and so on."""
     for entry in PAGES[role]:
         if entry.startswith("first:"):
-            listing, selector = entry.removeprefix("first:").split("|", 1)
-            page.goto(listing)
-            yield page.locator(selector).first.get_attribute("href")
+            path, *selectors = entry.removeprefix("first:").split("|")
+            for selector in selectors:
+                page.goto(path)
+                path = page.locator(selector).first.get_attribute("href")
+            yield path
         else:
             yield entry
 
