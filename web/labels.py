@@ -106,6 +106,8 @@ AUDIT_KIND_LABELS = {
     AuditKind.VILLAGE_DEACTIVATED: _l("Village deactivated"),
     AuditKind.VILLAGE_REACTIVATED: _l("Village reactivated"),
     AuditKind.LOGIN_FAILED: _l("Failed login"),
+    AuditKind.RECAP_DOWNLOADED: _l("Recap downloaded"),
+    AuditKind.PERSONAL_DATA_EXPORTED: _l("Personal data exported"),
 }
 
 AUDIT_FIELD_LABELS = {
@@ -121,6 +123,10 @@ AUDIT_FIELD_LABELS = {
     "kecamatan": _l("Kecamatan"),
     "kabupaten": _l("Regency or city"),
     "province": _l("Province"),
+    "format": _l("Format"),
+    "scope": _l("Villages"),
+    "period": _l("Period"),
+    "rows": _l("Rows"),
 }
 
 LABELS = {
