@@ -9,11 +9,12 @@ from dataclasses import field
 from datetime import datetime
 from datetime import time
 from datetime import timedelta
+from fractions import Fraction
 
 from domain.calendar import OFFICE_ZONE
 from domain.calendar import as_utc
 
-DAY_SECONDS = 24 * 60 * 60
+DAY = timedelta(days=1)
 
 
 def previous_period(date_from, date_to):
@@ -25,25 +26,26 @@ def previous_period(date_from, date_to):
 
 def working_days_between(start, end):
     """How many office working days (Monday to Friday, in the office's time zone) passed from
-    `start` to `end`, as a fraction: a report reviewed three working hours after it came in
-    waited 0.125 days, one sent on Friday evening and read on Monday morning a few hours."""
+    `start` to `end`, as an exact Fraction: a report reviewed three working hours after it came
+    in waited 1/8 day, one sent on Friday evening and read on Monday morning a few hours. Exact,
+    so that a median falling on a half is rounded the same way every time."""
     start = as_utc(start).astimezone(OFFICE_ZONE)
     end = as_utc(end).astimezone(OFFICE_ZONE)
-    seconds = 0.0
+    worked = timedelta(0)
     day = start.date()
     while day <= end.date():
         if day.weekday() < 5:
             day_start = datetime.combine(day, time.min, tzinfo=OFFICE_ZONE)
             day_stop = datetime.combine(day + timedelta(days=1), time.min, tzinfo=OFFICE_ZONE)
-            overlap = min(end, day_stop) - max(start, day_start)
-            seconds += max(overlap.total_seconds(), 0)
+            worked += max(min(end, day_stop) - max(start, day_start), timedelta(0))
         day += timedelta(days=1)
-    return seconds / DAY_SECONDS
+    return Fraction(worked // timedelta(microseconds=1), DAY // timedelta(microseconds=1))
 
 
 def percentile(values, fraction):
-    """The `fraction` (0..1) quantile of `values` by linear interpolation between the closest
-    ranks (numpy's default, statistics.quantiles' 'inclusive' method); None for no values."""
+    """The `fraction` (0..1, best a Fraction) quantile of `values` by linear interpolation between
+    the closest ranks (numpy's default, statistics.quantiles' 'inclusive' method); None for no
+    values. Exact when the values and `fraction` are."""
     ordered = sorted(values)
     if not ordered:
         return None
@@ -54,8 +56,8 @@ def percentile(values, fraction):
 
 
 def rounded_days(value):
-    """Days as the recap shows them: one decimal; None stays None."""
-    return None if value is None else round(value, 1)
+    """Days as the recap shows them: one decimal (half to even); None stays None."""
+    return None if value is None else float(round(Fraction(value), 1))
 
 
 @dataclass

@@ -10,12 +10,14 @@ one of nationalities, one list of timestamps for the waiting times."""
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from domain import Category
+from domain import EventKind
 from domain import Outcome
 from domain import Role
 from domain import Status
@@ -44,7 +46,7 @@ VILLAGE, CATEGORY, STATUS, OUTCOME, NATIONALITY, OFFICER, MEASURE = (
 # The waiting times: (which wait, which quantile) in the order the recap lists them.
 WAIT_MEASURES = (("first_review", "median"), ("first_review", "p90"),
                  ("closing", "median"), ("closing", "p90"))
-QUANTILES = {"median": 0.5, "p90": 0.9}
+QUANTILES = {"median": Fraction(1, 2), "p90": Fraction(9, 10)}
 UNASSIGNED = 0  # the officer key of reports nobody has taken
 
 
@@ -118,7 +120,8 @@ def _period_counts(village_ids, date_from, date_to):
 
     # The last move to "closed" of each report still closed (a reopened report closes again).
     closed_at = (select(Event.report_id, func.max(Event.created_at).label("closed_at"))
-                 .where(Event.to_status == Status.CLOSED).group_by(Event.report_id).subquery())
+                 .where(Event.kind == EventKind.STATUS, Event.to_status == Status.CLOSED)
+                 .group_by(Event.report_id).subquery())
     first_review, closing = [], []
     for created_at, reviewed_at, status, closed in db.session.execute(
         select(Report.created_at, Report.first_reviewed_at, Report.status, closed_at.c.closed_at)

@@ -90,7 +90,8 @@ def recap_tables(recap):
     """Every figure block of `recap` (services.recap.Recap) as a RecapTable."""
     tables = []
     for block in recap.blocks:
-        headers = [str(LABEL_COLUMN_TITLES[kind]) for kind in block.label_kinds] + [_("This period"), _("Previous period")]
+        headers = [str(LABEL_COLUMN_TITLES[kind]) for kind in block.label_kinds]
+        headers += [_("This period"), _("Previous period")]
         rows = [[key_label(kind, key) for kind, key in zip(block.label_kinds, row.keys, strict=True)]
                 + [row.current, row.previous] for row in block.rows]
         totals = None
