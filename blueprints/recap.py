@@ -66,14 +66,6 @@ def _period():
     of one's own (calendar.default_preset when neither is given), and `scope`. Returns (form,
     preset or None, from, to, scope) where scope is one of _scope_choices()."""
     form = PeriodForm(request.args, meta={"csrf": False})
-    choices = _scope_choices()
-    form.scope.choices = [(value, title) for value, title, *_rest in choices]
-    scope = next((choice for choice in choices if choice[0] == form.scope.data), None)
-    if scope is None:
-        if request.args.get("scope"):
-            form.scope.errors = [_("Choose villages from the list.")]
-        scope = choices[0]
-    form.scope.data = scope[0]
     today = office_today()
     preset = request.args.get("period")
     own_dates = request.args.get("date_from") or request.args.get("date_to")
@@ -83,7 +75,7 @@ def _period():
     if not custom:
         date_from, date_to = preset_period(preset, today)
         form.date_from.data, form.date_to.data = date_from, date_to
-        return form, preset, date_from, date_to, scope
+        return form, preset, date_from, date_to, _scope(form)
     valid = form.validate()
     date_from = (valid and form.date_from.data) or today.replace(day=1)
     date_to = (valid and form.date_to.data) or today
@@ -91,7 +83,21 @@ def _period():
         form.date_to.errors = [_("The end date is before the start date.")]
         date_from, date_to = date_to, date_from
     form.date_from.data, form.date_to.data = date_from, date_to
-    return form, None, date_from, date_to, scope
+    return form, None, date_from, date_to, _scope(form)
+
+
+def _scope(form):
+    """The scope chosen in the form, among those the user may choose; everything they see,
+    with a message, when the choice is not one of them."""
+    choices = _scope_choices()
+    form.scope.choices = [(value, title) for value, title, *_rest in choices]
+    scope = next((choice for choice in choices if choice[0] == form.scope.data), None)
+    if scope is None:
+        if request.args.get("scope"):
+            form.scope.errors = [_("Choose villages from the list.")]
+        scope = choices[0]
+    form.scope.data = scope[0]
+    return scope
 
 
 def _presets(chosen, scope):

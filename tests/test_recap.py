@@ -379,6 +379,7 @@ def test_recap_xlsx_keeps_hostile_names_as_text(app, auth, client):
     assert not [cell for cell in cells if cell.data_type == "f"]
     values = [cell.value for cell in cells]
     for name in HOSTILE_NAMES:  # once among the villages, once among the forwarded reports
-        assert values.count(name) == 2, name
+        # XML reads a carriage return back as a line feed: still text, never a formula.
+        assert values.count(name.replace("\r", "\n")) == 2, name
     assert all(cell.quotePrefix for cell in cells
                if isinstance(cell.value, str) and cell.value.startswith(spreadsheet.FORMULA_STARTS))
