@@ -32,7 +32,7 @@ SEED_VILLAGES = ("Tanjung Sari", "Sekanak Raya", "Pemping", "Kasu")
 NATIONALITIES = ("SG", "MY", "CN", "IN", "PH", "")
 
 
-def seed_period_reports(count=60, first=date(2025, 11, 20), days=80, seed=14):
+def seed_period_reports(count=60, first=date(2025, 11, 20), days=80, seed=14, villages=SEED_VILLAGES):
     """`count` reports received on quarter hours from `first` over `days` days, in four
     villages, of every category, status and urgency, some assigned, reviewed and closed (one
     closed twice), with persons of several nationalities. Call inside an app context."""
@@ -43,7 +43,7 @@ def seed_period_reports(count=60, first=date(2025, 11, 20), days=80, seed=14):
                    + pick.randrange(days * 96) * QUARTER)
         status = pick.choice(list(Status))
         report = factories.make_report(
-            pick.choice(SEED_VILLAGES), reporter=pick.choice(["desa", None]), persons=0, commit=False,
+            pick.choice(villages), reporter=pick.choice(["desa", None]), persons=0, commit=False,
             category=pick.choice(list(Category)), urgency=pick.choice(["normal", "urgent"]),
             status=status, created_at=created, updated_at=created,
             assignee=pick.choice(officers),
@@ -66,7 +66,7 @@ def seed_period_reports(count=60, first=date(2025, 11, 20), days=80, seed=14):
     # are in it, the quarter hours just outside are not.
     for moment in (datetime(2025, 12, 31, 17, tzinfo=UTC), datetime(2026, 1, 31, 16, 45, tzinfo=UTC),
                    datetime(2025, 12, 31, 16, 45, tzinfo=UTC), datetime(2026, 1, 31, 17, tzinfo=UTC)):
-        factories.make_report("Pemping", persons=1, commit=False, created_at=moment, urgency="urgent")
+        factories.make_report(villages[-1], persons=1, commit=False, created_at=moment, urgency="urgent")
     db.session.commit()
 
 
@@ -144,3 +144,54 @@ def expected_figures(village_names, first, last):
                                  previous[block].get(key, 0 if block != "waits" else None))
                            for key in keys}
     return expected
+
+
+# Comparing what the page, the CSV and the XLSX show with expected_figures.
+
+BLOCKS = {  # block: the label kinds of its keys, in the order the recap lists the blocks
+    "summary": ("measure",), "village_category": ("village", "category"), "status": ("status",),
+    "outcome": ("outcome",), "nationality": ("nationality",), "waits": ("measure",),
+    "officer": ("officer",),
+}
+WITH_TOTALS = {"village_category", "status", "outcome", "nationality", "officer"}
+
+
+def expected_cells(app, village_names, first, last):
+    """{block: {label cells: (this period, previous period)}} in Indonesian."""
+    from web.recap_tables import key_label  # the labels only; every figure is computed here
+
+    with app.app_context():
+        figures = expected_figures(village_names, first, last)
+    with app.test_request_context():
+        return {block: {tuple(key_label(kind, key) for kind, key in zip(BLOCKS[block], keys, strict=True)):
+                        values for keys, values in rows.items()} for block, rows in figures.items()}
+
+
+def number(text):
+    """A figure as the page, the CSV or the XLSX gives it, as a number (None for none)."""
+    if text in (None, "", "—"):
+        return None
+    if isinstance(text, int | float):
+        return text
+    return float(text.replace(",", ".")) if ("," in text or "." in text) else int(text)
+
+
+def as_figures(block, rows, label_columns):
+    """Rows of label cells and two figures (a totals row last for the blocks that have one)
+    as ({labels: (this, previous)}, totals or None); duplicated labels fail."""
+    totals = None
+    if block in WITH_TOTALS:
+        *rows, last = rows
+        assert last[0] == "Jumlah"
+        totals = (number(last[label_columns]), number(last[label_columns + 1]))
+    figures = {tuple(row[:label_columns]): (number(row[label_columns]), number(row[label_columns + 1]))
+               for row in rows}
+    assert len(figures) == len(rows), block
+    return figures, totals
+
+
+def assert_matches(expected, block, figures, totals):
+    assert figures == expected[block], block
+    if block in WITH_TOTALS:
+        assert totals == tuple(sum(values[index] for values in expected[block].values())
+                               for index in (0, 1)), block

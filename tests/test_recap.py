@@ -24,9 +24,11 @@ from models import Village
 from services.recap import build_recap
 from tests import factories
 from tests.factories import make_report
-from tests.recap_expected import expected_figures
+from tests.recap_expected import BLOCKS
+from tests.recap_expected import as_figures
+from tests.recap_expected import assert_matches
+from tests.recap_expected import expected_cells
 from tests.recap_expected import seed_period_reports
-from web.recap_tables import key_label
 
 JAN = datetime(2026, 1, 15, 3, tzinfo=UTC)
 
@@ -134,53 +136,8 @@ def test_safe_cell_leaves_ordinary_values_alone():
 # Issue 14, points 2, 3 and 7: every figure of the page, the CSV and the XLSX against the same
 # figures computed again from the seeded rows (tests/recap_expected.py), for each scope.
 
-BLOCKS = {  # block: the label kinds of its keys, in the order the recap lists the blocks
-    "summary": ("measure",), "village_category": ("village", "category"), "status": ("status",),
-    "outcome": ("outcome",), "nationality": ("nationality",), "waits": ("measure",),
-    "officer": ("officer",),
-}
-WITH_TOTALS = {"village_category", "status", "outcome", "nationality", "officer"}
 JANUARY = (date(2026, 1, 1), date(2026, 1, 31))
 OFFICER_VILLAGES = ("Tanjung Sari", "Sekanak Raya", "Pemping")
-
-
-def expected_cells(app, village_names):
-    """{block: {label cells: (this period, previous period)}} in Indonesian, from recap_expected."""
-    with app.app_context():
-        figures = expected_figures(village_names, *JANUARY)
-    with app.test_request_context():
-        return {block: {tuple(key_label(kind, key) for kind, key in zip(BLOCKS[block], keys, strict=True)):
-                        values for keys, values in rows.items()} for block, rows in figures.items()}
-
-
-def number(text):
-    """A figure as the page, the CSV or the XLSX gives it, as a number (None for none)."""
-    if text in (None, "", "—"):
-        return None
-    if isinstance(text, int | float):
-        return text
-    return float(text.replace(",", ".")) if ("," in text or "." in text) else int(text)
-
-
-def as_figures(block, rows, label_columns):
-    """Rows of label cells and two figures (a totals row last for the blocks that have one)
-    as ({labels: (this, previous)}, totals or None); duplicated labels fail."""
-    totals = None
-    if block in WITH_TOTALS:
-        *rows, last = rows
-        assert last[0] == "Jumlah"
-        totals = (number(last[label_columns]), number(last[label_columns + 1]))
-    figures = {tuple(row[:label_columns]): (number(row[label_columns]), number(row[label_columns + 1]))
-               for row in rows}
-    assert len(figures) == len(rows), block
-    return figures, totals
-
-
-def assert_matches(expected, block, figures, totals):
-    assert figures == expected[block], block
-    if block in WITH_TOTALS:
-        assert totals == tuple(sum(values[index] for values in expected[block].values())
-                               for index in (0, 1)), block
 
 
 def page_figures(html):
@@ -247,7 +204,7 @@ def test_every_figure_matches_the_seeded_rows_on_the_page_csv_and_xlsx(app, auth
                                                                        scope, villages):
     with app.app_context():
         seed_period_reports()
-    expected = expected_cells(app, villages)
+    expected = expected_cells(app, villages, *JANUARY)
     assert sum(expected["summary"][("Laporan",)]) > 10  # the seed reaches both periods
     assert any(value for values in expected["waits"].values() for value in values)
     auth.sign_in_as(identity)
