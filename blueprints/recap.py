@@ -4,6 +4,7 @@ spreadsheet program: domain/spreadsheet.py). Admins may also export the period's
 names, passport numbers and phones; every download is written to the audit log."""
 
 import io
+from dataclasses import dataclass
 
 from flask import Blueprint
 from flask import Response
@@ -46,17 +47,28 @@ class PeriodForm(BaseForm):
     scope = SelectField(_l("Villages"), validate_choice=False)
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Villages a recap may cover: `value` in the address bar, `title` for the reader, the
+    village ids (None: all), and the village or officer chosen, for the audit log."""
+
+    value: str
+    title: str
+    village_ids: list | None
+    village_id: int | None = None
+    officer_id: int | None = None
+
+
 def _scope_choices():
-    """(value, title, village ids or None, village id, officer id) of each scope the user may
-    choose: everything they see, each officer's villages (admins), each village."""
+    """Each Scope the user may choose: everything they see, each officer's villages (admins),
+    each village."""
     visible = current_user.visible_village_ids()
-    everything = _("All villages") if visible is None else _("All my villages")
-    choices = [(ALL, everything, visible, None, None)]
+    choices = [Scope(ALL, _("All villages") if visible is None else _("All my villages"), visible)]
     if current_user.role == Role.ADMIN:
-        choices += [(f"officer-{officer_id}", _("Villages of %(name)s", name=name),
-                     recap_service.officer_village_ids(officer_id), None, officer_id)
-                    for officer_id, name in recap_service.scope_officers()]
-    choices += [(f"village-{village_id}", name, [village_id], village_id, None)
+        choices += [Scope(f"officer-{officer_id}", _("Villages of %(name)s", name=name), village_ids,
+                          officer_id=officer_id)
+                    for officer_id, name, village_ids in recap_service.scope_officers()]
+    choices += [Scope(f"village-{village_id}", name, [village_id], village_id=village_id)
                 for village_id, name in recap_service.scope_villages(visible)]
     return choices
 
@@ -90,13 +102,13 @@ def _scope(form):
     """The scope chosen in the form, among those the user may choose; everything they see,
     with a message, when the choice is not one of them."""
     choices = _scope_choices()
-    form.scope.choices = [(value, title) for value, title, *_rest in choices]
-    scope = next((choice for choice in choices if choice[0] == form.scope.data), None)
+    form.scope.choices = [(choice.value, choice.title) for choice in choices]
+    scope = next((choice for choice in choices if choice.value == form.scope.data), None)
     if scope is None:
         if request.args.get("scope"):
             form.scope.errors = [_("Choose villages from the list.")]
         scope = choices[0]
-    form.scope.data = scope[0]
+    form.scope.data = scope.value
     return scope
 
 
@@ -104,13 +116,13 @@ def _presets(chosen, scope):
     """The preset links: (key, title, URL, chosen)."""
     titles = {"this_month": _("This month"), "last_month": _("Last month"),
               "this_quarter": _("This quarter")}
-    scope_arg = {} if scope[0] == ALL else {"scope": scope[0]}
+    scope_arg = {} if scope.value == ALL else {"scope": scope.value}
     return [(key, titles[key], url_for("recap.index", period=key, **scope_arg), key == chosen)
             for key in PERIOD_PRESETS]
 
 
 def _download_args(date_from, date_to, scope):
-    return {"date_from": date_from.isoformat(), "date_to": date_to.isoformat(), "scope": scope[0]}
+    return {"date_from": date_from.isoformat(), "date_to": date_to.isoformat(), "scope": scope.value}
 
 
 @bp.route("/")
@@ -118,24 +130,23 @@ def _download_args(date_from, date_to, scope):
 def index():
     """The recap page, laid out to print on A4 for the TIMPORA meeting."""
     form, preset, date_from, date_to, scope = _period()
-    recap = recap_service.build_recap(scope[2], date_from, date_to)
+    recap = recap_service.build_recap(scope.village_ids, date_from, date_to)
     return render_template("recap/index.html", form=form, recap=recap, tables=recap_tables(recap),
-                           preset=preset, presets=_presets(preset, scope), scope_title=scope[1],
+                           preset=preset, presets=_presets(preset, scope), scope_title=scope.title,
                            download_args=_download_args(date_from, date_to, scope),
                            figure_text=figure_text,
                            personal_export=may_use("recap.personal_export", current_user))
 
 
 def _audit_download(kind, file_format, date_from, date_to, scope, rows):
-    _value, title, _ids, village_id, officer_id = scope
-    recap_service.record_download(kind, current_user, file_format, date_from, date_to, title, rows,
-                                  village_id=village_id, officer_id=officer_id)
+    recap_service.record_download(kind, current_user, file_format, date_from, date_to, scope.title,
+                                  rows, village_id=scope.village_id, officer_id=scope.officer_id)
 
 
 def _recap_sheets(recap, scope):
     """The recap as spreadsheet sheets: what it covers, then one sheet per figure block, then
     the forwarded reports."""
-    about = [[_("TIMPORA recap")], [_("Villages"), scope[1]],
+    about = [[_("TIMPORA recap")], [_("Villages"), scope.title],
              [_("This period"), recap.date_from.isoformat(), recap.date_to.isoformat()],
              [_("Previous period"), recap.previous_from.isoformat(), recap.previous_to.isoformat()]]
     sheets = [(_("Recap"), about)]
@@ -175,7 +186,7 @@ def _download(sheets, file_format, filename):
 def export(file_format):
     """The recap's figures as CSV or XLSX, the same cells as the page."""
     _form, _preset, date_from, date_to, scope = _period()
-    recap = recap_service.build_recap(scope[2], date_from, date_to)
+    recap = recap_service.build_recap(scope.village_ids, date_from, date_to)
     sheets = _recap_sheets(recap, scope)
     _audit_download(AuditKind.RECAP_DOWNLOADED, file_format, date_from, date_to, scope, recap.reports)
     return _download(sheets, file_format, f"rekap-timpora-{date_from.isoformat()}-{date_to.isoformat()}")
@@ -189,7 +200,7 @@ def personal_export(file_format):
     _form, _preset, date_from, date_to, scope = _period()
     rows = [[_("Reference"), _("Village"), _("Received"), _("Category"), _("Status"), _("Outcome"),
              _("Reporter"), _("Reporter's phone"), _("Name"), _("Nationality"), _("Passport number")]]
-    for report, person in recap_service.personal_rows(scope[2], date_from, date_to):
+    for report, person in recap_service.personal_rows(scope.village_ids, date_from, date_to):
         rows.append([report.code, report.village.name, report.created_at.date().isoformat(),
                      label("category", report.category), label("status", report.status),
                      label("outcome", report.outcome), *recap_service.reporter_identity(report),

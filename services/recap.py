@@ -206,15 +206,18 @@ def scope_villages(visible_ids):
 
 
 def scope_officers():
-    """The officers an admin may choose from: (id, full name), active or not, by name."""
-    return db.session.execute(
-        select(User.id, User.full_name).where(User.role == Role.OFFICER).order_by(User.full_name, User.id)
-    ).all()
-
-
-def officer_village_ids(officer_id):
-    return list(db.session.scalars(
-        select(officer_villages.c.village_id).where(officer_villages.c.user_id == officer_id)))
+    """The officers an admin may choose from, active or not, by name, with their villages'
+    ids, in one statement: [(id, full name, [village id])]."""
+    officers = {}
+    for officer_id, name, village_id in db.session.execute(
+        select(User.id, User.full_name, officer_villages.c.village_id)
+        .outerjoin(officer_villages, officer_villages.c.user_id == User.id)
+        .where(User.role == Role.OFFICER).order_by(User.full_name, User.id, officer_villages.c.village_id)
+    ):
+        villages = officers.setdefault(officer_id, (officer_id, name, []))[2]
+        if village_id is not None:
+            villages.append(village_id)
+    return list(officers.values())
 
 
 def record_download(kind, actor, file_format, date_from, date_to, scope_title, rows,
