@@ -83,15 +83,6 @@ MATCH_LABELS = {
     "nearby": _l("similar name, same village within 7 days"),
 }
 
-RECAP_COLUMN_LABELS = {
-    "village": _l("Village"),
-    "reports": _l("Reports"),
-    "urgent": _l("Urgent"),
-    "from_officials": SOURCE_LABELS[Source.OFFICIAL],
-    "from_residents": SOURCE_LABELS[Source.RESIDENT],
-    "closed": STATUS_LABELS[Status.CLOSED],
-}
-
 AUDIT_KIND_LABELS = {
     AuditKind.ACCOUNT_CREATED: _l("Account created"),
     AuditKind.ACCOUNT_CHANGED: _l("Account changed"),
@@ -138,7 +129,6 @@ LABELS = {
     "source": SOURCE_LABELS,
     "sex": SEX_LABELS,
     "match": MATCH_LABELS,
-    "recap column": RECAP_COLUMN_LABELS,
     "audit": AUDIT_KIND_LABELS,
     "audit field": AUDIT_FIELD_LABELS,
 }
