@@ -77,6 +77,10 @@ class AuditKind(StrEnum):
     VILLAGE_DEACTIVATED = "village_deactivated"
     VILLAGE_REACTIVATED = "village_reactivated"
     LOGIN_FAILED = "login_failed"
+    # Downloads of the recap's figures, and of the admins' export with names, passport numbers
+    # and phones (UU 27/2022: who took personal data out of the app, when, and which).
+    RECAP_DOWNLOADED = "recap_downloaded"
+    PERSONAL_DATA_EXPORTED = "personal_data_exported"
 
 
 class Sex(StrEnum):

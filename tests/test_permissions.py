@@ -13,6 +13,7 @@ ROLE_OF = {"desa": Role.OFFICIAL, "petugas": Role.OFFICER, "admin": Role.ADMIN}
 SAMPLE_ARGS = {
     "filename": "css/app.css", "slug": "faq", "code": "ABCD2345", "lang": "en",
     "token": "not-a-signed-token",  # photos.pending: a forged token is a 404
+    "file_format": "csv",  # recap downloads
 }
 
 

@@ -135,16 +135,18 @@ def test_the_recap_offers_presets_and_totals_every_column(app, auth, client):
     chosen = page.select(".presets a[aria-current=page]")
     assert [a["href"] for a in chosen] == ["/recap/?period=this_month"]
     assert not page.select_one("details.fold:has(#date_from)").has_attr("open")
-    totals = [td.get_text(strip=True) for td in page.select(".recap-villages tfoot td")]
-    assert totals == ["2", "1", "1", "1", "0"]
-    assert all(td.has_attr("data-label") for td in page.select(".recap-villages td"))
+    # Each figure beside the previous period's, and a total for both.
+    for block in ("village_category", "status", "officer"):
+        totals = [td.get_text(strip=True) for td in page.select(f"#table-{block} tfoot td")]
+        assert totals == ["2", "0"], block
+    assert all(td.has_attr("data-label") for td in page.select(".figure-table td"))
 
     own = page_of(client.get("/recap/?date_from=2026-01-01&date_to=2026-01-31"))
     assert own.select(".presets a[aria-current=page]") == []
     assert own.select_one("details.fold:has(#date_from)").has_attr("open")
 
     rows = list(csv.reader(io.StringIO(client.get("/recap/recap.csv?period=this_month").data.decode())))
-    assert ["Jumlah", "2", "1", "1", "1", "0"] in rows
+    assert ["Jumlah", "", "2", "0"] in rows and ["Laporan mendesak", "1", "0"] in rows
 
 
 def test_guidance_links_say_where_they_go(app, client):

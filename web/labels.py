@@ -88,15 +88,6 @@ MATCH_LABELS = {
     "nearby": _l("similar name, same village within 7 days"),
 }
 
-RECAP_COLUMN_LABELS = {
-    "village": _l("Village"),
-    "reports": _l("Reports"),
-    "urgent": _l("Urgent"),
-    "from_officials": SOURCE_LABELS[Source.OFFICIAL],
-    "from_residents": SOURCE_LABELS[Source.RESIDENT],
-    "closed": STATUS_LABELS[Status.CLOSED],
-}
-
 AUDIT_KIND_LABELS = {
     AuditKind.ACCOUNT_CREATED: _l("Account created"),
     AuditKind.ACCOUNT_CHANGED: _l("Account changed"),
@@ -111,6 +102,8 @@ AUDIT_KIND_LABELS = {
     AuditKind.VILLAGE_DEACTIVATED: _l("Village deactivated"),
     AuditKind.VILLAGE_REACTIVATED: _l("Village reactivated"),
     AuditKind.LOGIN_FAILED: _l("Failed login"),
+    AuditKind.RECAP_DOWNLOADED: _l("Recap downloaded"),
+    AuditKind.PERSONAL_DATA_EXPORTED: _l("Personal data exported"),
 }
 
 AUDIT_FIELD_LABELS = {
@@ -126,6 +119,10 @@ AUDIT_FIELD_LABELS = {
     "kecamatan": _l("Kecamatan"),
     "kabupaten": _l("Regency or city"),
     "province": _l("Province"),
+    "format": _l("Format"),
+    "scope": _l("Villages"),
+    "period": _l("Period"),
+    "rows": _l("Rows"),
 }
 
 LABELS = {
@@ -137,7 +134,6 @@ LABELS = {
     "source": SOURCE_LABELS,
     "sex": SEX_LABELS,
     "match": MATCH_LABELS,
-    "recap column": RECAP_COLUMN_LABELS,
     "audit": AUDIT_KIND_LABELS,
     "audit field": AUDIT_FIELD_LABELS,
 }

@@ -368,12 +368,12 @@ def test_the_recap_fits_a_phone_and_prints_on_a4(phone_page, forwarded_report):
     box = code.bounding_box()
     line = code.evaluate("(el) => parseFloat(getComputedStyle(el).lineHeight)")
     assert box["height"] < 1.5 * line  # one line: the code does not break
-    # A total for every column.
-    columns = page.locator(".recap-villages tbody tr").first.locator("td").count()
-    totals = page.locator(".recap-villages tfoot td")
-    expect(totals).to_have_count(columns)
-    rows = page.locator(".recap-villages tbody tr").all()
-    for index in range(columns):
+    # A total for both periods of every counted figure.
+    table = page.locator("#table-village_category")
+    totals = table.locator("tfoot td")
+    expect(totals).to_have_count(2)
+    rows = table.locator("tbody tr").all()
+    for index in range(2):
         column = sum(int(row.locator("td").nth(index).inner_text()) for row in rows)
         assert int(totals.nth(index).inner_text()) == column
     # Custom dates open from one line.
@@ -382,8 +382,8 @@ def test_the_recap_fits_a_phone_and_prints_on_a4(phone_page, forwarded_report):
 
     # On A4 the tables are tables again, and the screen-only parts are gone.
     page.emulate_media(media="print")
-    expect(page.locator(".recap-villages thead th").first).to_be_visible()
-    assert page.locator(".recap-villages tbody tr").first.evaluate(
+    expect(page.locator("#table-village_category thead th").first).to_be_visible()
+    assert page.locator("#table-village_category tbody tr").first.evaluate(
         "(el) => getComputedStyle(el).display") == "table-row"
     expect(page.locator(".presets")).to_be_hidden()
     expect(page.locator(".site-nav")).to_be_hidden()
