@@ -1,6 +1,7 @@
 """Desa Binaan: the application factory and command-line tools."""
 
 import os
+import smtplib
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -24,6 +25,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import web
 from config import CONFIGS
 from config import INSTANCE_DIR
+from domain.calendar import office_today
 from extensions import babel
 from extensions import compress
 from extensions import csrf
@@ -189,6 +191,7 @@ def _register_blueprints(app):
     from blueprints import admin
     from blueprints import audit
     from blueprints import auth
+    from blueprints import checkins
     from blueprints import errors
     from blueprints import guidance
     from blueprints import main
@@ -199,7 +202,7 @@ def _register_blueprints(app):
     from blueprints import review
     from blueprints import tips
 
-    for module in (admin, audit, auth, errors, guidance, main, photos, pwa, recap, reports, review,
+    for module in (admin, audit, auth, checkins, errors, guidance, main, photos, pwa, recap, reports, review,
                    tips):
         app.register_blueprint(module.bp)
 
@@ -209,6 +212,7 @@ def _register_cli(app):
     from models import User
     from services import accounts
     from services import backup
+    from services import checkins as checkin_service
     from services import photo_store
     from services.demo import seed_demo
     from services.demo_reports import seed_demo_reports
@@ -242,6 +246,22 @@ def _register_cli(app):
         except backup.BackupError as error:
             raise click.ClickException(str(error)) from None
         click.echo(f"Restored {archive} (made {manifest['created']}); every checksum matched.")
+
+    @app.cli.command("notify-silent")
+    def notify_silent_command():
+        """Daily: e-mail the officers of each village silent for the last completed months (no
+        report, no nil check-in), once per village and month. Needs MAIL_SERVER."""
+        try:
+            result = checkin_service.notify_silent_villages(office_today())
+        except (OSError, smtplib.SMTPException) as error:
+            raise click.ClickException(f"E-mail not sent ({type(error).__name__}: {error}); "
+                                       "nothing was recorded, the next run tries again.") from None
+        if result is None:
+            click.echo("MAIL_SERVER is not set: no e-mail sent.")
+            return
+        villages, messages = result
+        click.echo(f"{villages} silent villages announced in {messages} e-mails.")
+
     @app.cli.command("reconcile-photos")
     @click.option("--dry-run", is_flag=True, help="Only say what would be removed.")
     def reconcile_photos_command(dry_run):

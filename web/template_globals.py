@@ -7,6 +7,8 @@ from flask_login import current_user
 
 from domain import Role
 from domain import workflow
+from domain.calendar import office_today
+from services.checkins import standing_grid
 from services.reports import waiting_for_answer
 from web import access
 from web.articles import guidance_title
@@ -33,6 +35,12 @@ def navigation():
                 waiting=waiting)
 
 
+def checkin_grid(date_from, date_to):
+    """The user's villages as reported / nil / silent in each month from `date_from`'s to
+    `date_to`'s (the recap's section on nil check-ins)."""
+    return standing_grid(current_user.visible_village_ids(), date_from, date_to, office_today())
+
+
 def photos_by_event(report):
     """The report's photos grouped by the event they came with (None: sent with the report)."""
     grouped = {}
@@ -47,7 +55,8 @@ def register(app):
     # only, and importing with context builds a new module on every render.
     app.jinja_env.globals.update(
         asset_url=asset_url,
-        audit_value=audit_value,  # also used by the manifest and the service worker
+        audit_value=audit_value,
+        checkin_grid=checkin_grid,  # also used by the manifest and the service worker
         guidance_title=guidance_title,
         guidance_url=guidance_url,
         event_title=event_title,
