@@ -42,7 +42,8 @@ def test_months_and_their_neighbours():
     assert checkins.previous_month(date(2026, 1, 1)) == date(2025, 12, 1)
     assert checkins.months(date(2026, 11, 20), date(2027, 2, 3)) == [
         date(2026, 11, 1), date(2026, 12, 1), date(2027, 1, 1), date(2027, 2, 1)]
-    assert checkins.last_months(date(2026, 3, 31), 3) == [date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)]
+    assert checkins.last_months(date(2026, 3, 31), 3) == [
+        date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)]
 
 
 def test_a_report_outweighs_a_check_in_and_the_current_month_stays_open():
@@ -110,7 +111,8 @@ def test_monthly_standing_reads_reports_and_check_ins_by_office_month(app):
 
 def test_a_resident_tip_counts_as_reporting_and_inactive_villages_are_left_out(app):
     with app.app_context():
-        factories.make_report("Kasu", reporter=None, created_at=midnight_utc(OCT), updated_at=midnight_utc(OCT))
+        factories.make_report("Kasu", reporter=None, created_at=midnight_utc(OCT),
+                              updated_at=midnight_utc(OCT))
         factories.village("Pecong").active = False
         db.session.commit()
         grid = service.standing_grid(None, OCT, OCT, TODAY)
@@ -122,7 +124,8 @@ def test_a_resident_tip_counts_as_reporting_and_inactive_villages_are_left_out(a
 def test_standing_takes_the_same_statements_for_one_village_or_all_and_many_months(app):
     with app.app_context():
         for index in range(30):
-            _report_on(("Tanjung Sari", "Kasu", "Pemping")[index % 3], midnight_utc(SEP) + timedelta(days=index * 2))
+            village_name = ("Tanjung Sari", "Kasu", "Pemping")[index % 3]
+            _report_on(village_name, midnight_utc(SEP) + timedelta(days=index * 2))
         _check_in("Pecong", OCT)
         one = factories.village("Kasu").id
     with app.app_context(), counted(app) as few:
@@ -172,7 +175,8 @@ def test_the_official_confirms_in_one_tap_from_the_start_page(app, client, offic
 def test_a_second_tap_adds_nothing_and_raises_nothing(app, client, official):
     for _tap in range(2):
         assert client.post("/checkins/nil", data={"month": f"{this_month():%Y-%m}"}).status_code == 303
-    htmx = client.post("/checkins/nil", data={"month": f"{this_month():%Y-%m}"}, headers={"HX-Request": "true"})
+    htmx = client.post("/checkins/nil", data={"month": f"{this_month():%Y-%m}"},
+                       headers={"HX-Request": "true"})
     assert htmx.status_code == 200
     assert 'id="nil-checkin"' in htmx.get_data(as_text=True)
     assert "Confirmed: no foreigners observed this month." in htmx.get_data(as_text=True)
@@ -365,3 +369,10 @@ def test_a_mail_server_that_is_down_records_nothing(app, runner):
     assert result.exit_code == 1 and "nothing was recorded" in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count(SilentVillageNotice.id))) == 0
+
+
+def test_a_long_recap_period_shows_its_last_two_years(app, client, auth):
+    auth.sign_in_as("admin")
+    page = client.get("/recap/?date_from=1900-01-01&date_to=2026-10-31").get_data(as_text=True)
+    assert "The last 24 months of the period." in page
+    assert all(len(cells) == 24 for cells in _grid_rows(page).values())

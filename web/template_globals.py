@@ -6,6 +6,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from domain import Role
+from domain import checkins
 from domain import workflow
 from domain.calendar import office_today
 from services.checkins import standing_grid
@@ -35,10 +36,15 @@ def navigation():
                 waiting=waiting)
 
 
+# The recap's section on nil check-ins shows at most this many months, the last of its period.
+CHECKIN_GRID_MONTHS = 24
+
+
 def checkin_grid(date_from, date_to):
     """The user's villages as reported / nil / silent in each month from `date_from`'s to
-    `date_to`'s (the recap's section on nil check-ins)."""
-    return standing_grid(current_user.visible_village_ids(), date_from, date_to, office_today())
+    `date_to`'s, at most the last CHECKIN_GRID_MONTHS (the recap's section on nil check-ins)."""
+    first = max(checkins.month_of(date_from), checkins.last_months(date_to, CHECKIN_GRID_MONTHS)[0])
+    return standing_grid(current_user.visible_village_ids(), first, date_to, office_today())
 
 
 def photos_by_event(report):
