@@ -17,11 +17,12 @@ COMMON = ("/", "/guidance/", "/guidance/how-to-report", "/tips/new", "/tips/stat
 PAGES = {
     "public": (*COMMON, "/auth/login"),
     "desa": (*COMMON, "/reports/new", "/reports/", "first:/reports/|.report-row a", "/auth/password"),
-    "petugas": (*COMMON, "/review/", "first:/review/|.queue-row .row-head a", "/recap/", "/auth/password"),
+    "petugas": (*COMMON, "/review/", "first:/review/|.queue-row .row-head a", "/recap/", "/checkins/",
+                "/auth/password"),
     "admin": ("/", "/guidance/", "/review/", "first:/review/|.queue-row .row-head a", "/recap/", "/admin/",
               "first:/admin/|a[href*='/admin/users/']:not([href$='/new'])",
               "first:/admin/|a[href*='/admin/villages/']:not([href$='/new'])", "/audit/",
-              "/auth/password", "/outbox"),
+              "/checkins/", "/auth/password", "/outbox"),
 }
 
 
