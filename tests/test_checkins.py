@@ -273,9 +273,9 @@ def test_the_overview_shows_each_village_month_by_month(app, client, auth):
     auth.sign_in_as("petugas")
     rows = _grid_rows(client.get("/checkins/").get_data(as_text=True))
     assert sorted(rows) == ["Pemping", "Sekanak Raya", "Tanjung Sari"]
-    assert rows["Tanjung Sari"][-2:] == ["Reported", "Open"]
-    assert rows["Pemping"][-2:] == ["Nil", "Open"]
-    assert rows["Sekanak Raya"] == ["Silent"] * 5 + ["Open"]
+    assert rows["Tanjung Sari"][:2] == ["Open", "Reported"]  # the latest month first
+    assert rows["Pemping"][:2] == ["Open", "Nil"]
+    assert rows["Sekanak Raya"] == ["Open"] + ["Silent"] * 5
     auth.sign_in_as("admin")
     assert len(_grid_rows(client.get("/checkins/").get_data(as_text=True))) == 6
 
@@ -288,8 +288,8 @@ def test_the_recap_shows_the_standing_for_its_period(app, client, auth):
     page = client.get("/recap/?date_from=2026-09-01&date_to=2026-10-31").get_data(as_text=True)
     assert "Reports and nil check-ins by month" in page
     rows = _grid_rows(page)
-    assert rows["Kasu"] == ["Silent", "Nil"]
-    assert rows["Pemping"] == ["Reported", "Silent"]
+    assert rows["Kasu"] == ["Nil", "Silent"]  # October, September
+    assert rows["Pemping"] == ["Silent", "Reported"]
     auth.sign_in_as("petugas")
     assert "Kasu" not in _grid_rows(client.get("/recap/?date_from=2026-09-01&date_to=2026-10-31")
                                     .get_data(as_text=True))
