@@ -71,7 +71,8 @@ def flagged_silent(standings, today):
 def parse_month(text):
     """A month written YYYY-MM as its first day; ValueError otherwise."""
     text = text.strip()
-    if len(text) != 7 or text[4] != "-" or not (text[:4] + text[5:]).isdigit():
+    digits = text[:4] + text[5:]
+    if len(text) != 7 or text[4] != "-" or not (digits.isascii() and digits.isdigit()):
         raise ValueError(text)
     return date(int(text[:4]), int(text[5:]), 1)
 

@@ -67,7 +67,7 @@ def test_flagged_only_when_silent_in_both_last_completed_months():
 
 def test_months_a_check_in_may_name():
     assert checkins.parse_month(" 2026-11 ") == NOV
-    for bad in ("2026-13", "2026-1", "202611", "2026-11-01", "", "abcd-ef"):
+    for bad in ("2026-13", "2026-1", "202611", "2026-11-01", "", "abcd-ef", "２０２６-１１", "0000-01"):
         with pytest.raises(ValueError):
             checkins.parse_month(bad)
     assert checkins.may_check_in_for(NOV, TODAY)
