@@ -1,6 +1,7 @@
 """Desa Binaan: the application factory and command-line tools."""
 
 import os
+import smtplib
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -26,6 +27,7 @@ from config import CONFIGS
 from config import DEVELOPMENT_DATA_KEY
 from config import DEVELOPMENT_INDEX_KEY
 from config import INSTANCE_DIR
+from domain.calendar import office_today
 from domain.encryption import Keyring
 from domain.encryption import new_key
 from extensions import babel
@@ -215,6 +217,7 @@ def _register_blueprints(app):
     from blueprints import admin
     from blueprints import audit
     from blueprints import auth
+    from blueprints import checkins
     from blueprints import errors
     from blueprints import guidance
     from blueprints import main
@@ -226,8 +229,8 @@ def _register_blueprints(app):
     from blueprints import review
     from blueprints import tips
 
-    for module in (admin, audit, auth, errors, guidance, main, persons, photos, pwa, recap, reports,
-                   review, tips):
+    for module in (admin, audit, auth, checkins, errors, guidance, main, persons, photos, pwa, recap,
+                   reports, review, tips):
         app.register_blueprint(module.bp)
 
 
@@ -236,6 +239,7 @@ def _register_cli(app):
     from models import User
     from services import accounts
     from services import backup
+    from services import checkins as checkin_service
     from services import keys
     from services import photo_store
     from services.demo import seed_demo
@@ -290,6 +294,21 @@ def _register_cli(app):
             raise click.ClickException("Values remain under older keys; keep them in DATA_KEYS and run "
                                        "rotate-keys again once every worker has the new DATA_KEYS.")
         click.echo("Done: the keys after the first in DATA_KEYS may now be removed.")
+
+    @app.cli.command("notify-silent")
+    def notify_silent_command():
+        """Daily: e-mail the officers of each village silent for the last completed months (no
+        report, no nil check-in), once per village and month. Needs MAIL_SERVER."""
+        try:
+            result = checkin_service.notify_silent_villages(office_today())
+        except (OSError, smtplib.SMTPException) as error:
+            raise click.ClickException(f"E-mail not sent ({type(error).__name__}: {error}); "
+                                       "nothing was recorded, the next run tries again.") from None
+        if result is None:
+            click.echo("MAIL_SERVER is not set: no e-mail sent.")
+            return
+        villages, messages = result
+        click.echo(f"{villages} silent villages announced in {messages} e-mails.")
 
     @app.cli.command("reconcile-photos")
     @click.option("--dry-run", is_flag=True, help="Only say what would be removed.")

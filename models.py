@@ -2,11 +2,13 @@
 villages, every ended session and every failed login writes an AuditEntry; neither is ever edited."""
 
 from datetime import UTC
+from datetime import date
 from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import Column
+from sqlalchemy import Date
 from sqlalchemy import DateTime
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
@@ -416,6 +418,37 @@ class AuditEntry(db.Model):
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
     village: Mapped[Village | None] = relationship()
+
+
+class NilCheckin(db.Model):
+    """An official's confirmation that no foreigners were seen in their village in a month
+    (domain.checkins); one per village and month, so a second tap adds nothing."""
+
+    __tablename__ = "nil_checkins"
+    __table_args__ = (UniqueConstraint("village_id", "month", name="uq_nil_checkins_village_month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("villages.id", ondelete="CASCADE"))
+    # The office's calendar month, as its first day.
+    month: Mapped[date] = mapped_column(Date)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    user: Mapped[User | None] = relationship()
+
+
+class SilentVillageNotice(db.Model):
+    """That the officers of a village were e-mailed about its silence, for the month that made it
+    silent long enough: `flask notify-silent` sends each notice once."""
+
+    __tablename__ = "silent_village_notices"
+    __table_args__ = (
+        UniqueConstraint("village_id", "month", name="uq_silent_village_notices_village_month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("villages.id", ondelete="CASCADE"))
+    month: Mapped[date] = mapped_column(Date)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class AppendOnlyError(RuntimeError):

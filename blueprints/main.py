@@ -11,7 +11,12 @@ from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from domain import Role
+from domain import checkins
+from domain.calendar import office_today
 from extensions import db
+from services.checkins import silent_villages
+from services.checkins import this_month_standing
 from web.access import public
 from web.navigation import safe_next
 
@@ -23,8 +28,18 @@ ONE_YEAR = 365 * 24 * 3600
 @bp.route("/")
 @public
 def index():
-    """The start page: what each kind of user can do from here."""
-    return render_template("main/index.html")
+    """The start page: what each kind of user can do from here; an official's monthly nil
+    check-in, and for officers and admins the villages that have gone silent."""
+    context = {"checkin": None, "silent": [], "silent_months": []}
+    if current_user.is_authenticated:
+        today = office_today()
+        if current_user.role == Role.OFFICIAL and current_user.village_id:
+            context["checkin"] = {"month": checkins.month_of(today), "error": None,
+                                  "standing": this_month_standing(current_user.village_id, today)}
+        elif current_user.role in (Role.OFFICER, Role.ADMIN):
+            context["silent"] = silent_villages(current_user.visible_village_ids(), today)
+            context["silent_months"] = checkins.flag_months(today)
+    return render_template("main/index.html", **context)
 
 
 @bp.route("/language", methods=("POST",))

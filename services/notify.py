@@ -90,7 +90,7 @@ def send_urgent_notices(app, report_ids, links):
                 if officer.active and officer.email
             ]
             if messages:
-                _send(app, messages)
+                send_messages(app, messages)
         except Exception as error:  # noqa: BLE001 - a background thread must log, never raise
             log.warning("urgent report e-mail not sent (%s: %s)", type(error).__name__, error)
         finally:
@@ -116,7 +116,8 @@ def _message(app, report, officer, link):
     return message
 
 
-def _send(app, messages):
+def send_messages(app, messages):
+    """Send prepared messages through MAIL_SERVER in one connection."""
     with smtplib.SMTP(app.config["MAIL_SERVER"], app.config["MAIL_PORT"],
                       timeout=SMTP_TIMEOUT) as smtp:
         for message in messages:

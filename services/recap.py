@@ -5,7 +5,8 @@ number, since they are shared with other agencies; `personal_rows` is the admins
 export of those.
 
 Each period costs the same few statements whatever the number of reports: one grouped count,
-one of nationalities, one list of timestamps for the waiting times."""
+one of nationalities, one list of timestamps for the waiting times, and the three of the
+villages' monthly standings (reported, nil check-in, silent)."""
 
 from collections import Counter
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from domain import Role
 from domain import Status
 from domain import Urgency
 from domain.calendar import day_bounds
+from domain.calendar import office_today
+from domain.checkins import Standing
 from domain.recap_figures import FigureBlock
 from domain.recap_figures import FigureRow
 from domain.recap_figures import compare_counts
@@ -38,11 +41,12 @@ from models import User
 from models import Village
 from models import officer_villages
 from services import audit
+from services.checkins import standing_grid
 from services.reports import in_villages
 
 # The label kinds of the figure blocks' keys (web/recap_tables.py names them).
-VILLAGE, CATEGORY, STATUS, OUTCOME, NATIONALITY, OFFICER, MEASURE = (
-    "village", "category", "status", "outcome", "nationality", "officer", "measure")
+VILLAGE, CATEGORY, STATUS, OUTCOME, NATIONALITY, OFFICER, MEASURE, STANDING = (
+    "village", "category", "status", "outcome", "nationality", "officer", "measure", "standing")
 # The waiting times: (which wait, which quantile) in the order the recap lists them.
 WAIT_MEASURES = (("first_review", "median"), ("first_review", "p90"),
                  ("closing", "median"), ("closing", "p90"))
@@ -62,6 +66,7 @@ class PeriodCounts:
     officer: Counter
     officer_names: dict
     waits: dict
+    standings: Counter
 
 
 @dataclass
@@ -89,7 +94,8 @@ def _in_period(village_ids, date_from, date_to):
 
 def _period_counts(village_ids, date_from, date_to):
     in_scope = _in_period(village_ids, date_from, date_to)
-    counts = PeriodCounts(Counter(), Counter(), Counter(), Counter(), Counter(), Counter(), {}, {})
+    counts = PeriodCounts(Counter(), Counter(), Counter(), Counter(), Counter(), Counter(), {}, {},
+                          _standings(village_ids, date_from, date_to))
     grouped = db.session.execute(
         select(Village.name, Report.category, Report.status, Report.outcome, Report.urgency,
                Report.assignee_id, User.full_name, func.count(Report.id))
@@ -138,6 +144,13 @@ def _period_counts(village_ids, date_from, date_to):
     return counts
 
 
+def _standings(village_ids, date_from, date_to):
+    """How many village-months of the period's months were reported, nil, silent or still open
+    (services.checkins: the same grid as the village overview)."""
+    grid = standing_grid(village_ids, date_from, date_to, office_today())
+    return Counter((standing,) for row in grid.villages for standing in row.cells(grid.months))
+
+
 def _officer_rows(current, previous):
     names = {**previous.officer_names, **current.officer_names}
     officers = sorted(names, key=lambda officer_id: (names[officer_id], officer_id))
@@ -171,6 +184,9 @@ def build_blocks(current, previous):
             FigureRow((f"{wait}_{quantile}",), current.waits[(wait, quantile)],
                       previous.waits[(wait, quantile)]) for wait, quantile in WAIT_MEASURES]),
         FigureBlock("officer", (OFFICER,), _officer_rows(current, previous), total=True),
+        FigureBlock("checkins", (STANDING,), compare_counts(
+            current.standings, previous.standings, [(standing,) for standing in Standing],
+            keep_zeros=True), total=True),
     ]
 
 

@@ -22,8 +22,10 @@ from domain import Outcome
 from domain import Status
 from extensions import db
 from models import Event
+from models import NilCheckin
 from models import Person
 from models import Report
+from models import Village
 from tests import factories
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -67,6 +69,13 @@ def seed_period_reports(count=60, first=date(2025, 11, 20), days=80, seed=14, vi
     for moment in (datetime(2025, 12, 31, 17, tzinfo=UTC), datetime(2026, 1, 31, 16, 45, tzinfo=UTC),
                    datetime(2025, 12, 31, 16, 45, tzinfo=UTC), datetime(2026, 1, 31, 17, tzinfo=UTC)):
         factories.make_report(villages[-1], persons=1, commit=False, created_at=moment, urgency="urgent")
+    # Nil check-ins (once, however often this seeds): Pecong, with no reports, confirms two
+    # months; Kasu one month it also reported in.
+    if not db.session.scalar(select(NilCheckin.id).limit(1)):
+        for name, month in (("Pecong", date(2025, 12, 1)), ("Pecong", date(2026, 1, 1)),
+                            ("Kasu", date(2025, 12, 1))):
+            village_id = db.session.scalar(select(Village.id).where(Village.name == name))
+            db.session.add(NilCheckin(village_id=village_id, month=month))
     db.session.commit()
 
 
@@ -122,21 +131,52 @@ def period_figures(reports, first, last):
     return figures
 
 
+def _month(day):
+    return day.replace(day=1)
+
+
+def village_months(reports, villages, checkins, first, last):
+    """Counter of (standing,) over each active village x each calendar month from `first`'s to
+    `last`'s: reported when a report arrived in that month, nil when checked in, else open for
+    this month and silent for a month that is over."""
+    this_month = _month(datetime.now(WIB).date())
+    months = sorted({_month(first + timedelta(days=offset)) for offset in range((last - first).days + 1)})
+    arrived = {(report.village_id, _month(utc(report.created_at).astimezone(WIB).date()))
+               for report in reports}
+    standings = Counter()
+    for village in villages:
+        for month in months:
+            if (village.id, month) in arrived:
+                standings[("reported",)] += 1
+            elif (village.id, month) in checkins:
+                standings[("nil",)] += 1
+            else:
+                standings[("open",) if month >= this_month else ("silent",)] += 1
+    return standings
+
+
 def expected_figures(village_names, first, last):
     """{block: {keys: (this period, previous period)}} for reports of the named villages (None:
     all), the previous period being as long and ending the day before `first`."""
     reports = db.session.scalars(select(Report).options(
         selectinload(Report.persons), selectinload(Report.events), selectinload(Report.village),
         selectinload(Report.assignee))).all()
+    villages = db.session.scalars(select(Village).where(Village.active)).all()
     if village_names is not None:
         reports = [report for report in reports if report.village.name in village_names]
+        villages = [village for village in villages if village.name in village_names]
+    checkins = set(db.session.execute(select(NilCheckin.village_id, NilCheckin.month)).all())
     length = (last - first).days + 1
     previous_last = first - timedelta(days=1)
+    previous_first = previous_last - timedelta(days=length - 1)
     current = period_figures(reports, first, last)
-    previous = period_figures(reports, previous_last - timedelta(days=length - 1), previous_last)
-    for counts in (current, previous):  # every status and outcome is listed, counted or not
+    previous = period_figures(reports, previous_first, previous_last)
+    current["checkins"] = village_months(reports, villages, checkins, first, last)
+    previous["checkins"] = village_months(reports, villages, checkins, previous_first, previous_last)
+    for counts in (current, previous):  # every status, outcome and standing is listed
         counts["status"].update({(status,): 0 for status in Status})
         counts["outcome"].update({(outcome,): 0 for outcome in Outcome})
+        counts["checkins"].update({(standing,): 0 for standing in ("reported", "nil", "silent", "open")})
     expected = {}
     for block in current:
         keys = set(current[block]) | set(previous[block])
@@ -151,9 +191,9 @@ def expected_figures(village_names, first, last):
 BLOCKS = {  # block: the label kinds of its keys, in the order the recap lists the blocks
     "summary": ("measure",), "village_category": ("village", "category"), "status": ("status",),
     "outcome": ("outcome",), "nationality": ("nationality",), "waits": ("measure",),
-    "officer": ("officer",),
+    "officer": ("officer",), "checkins": ("standing",),
 }
-WITH_TOTALS = {"village_category", "status", "outcome", "nationality", "officer"}
+WITH_TOTALS = {"village_category", "status", "outcome", "nationality", "officer", "checkins"}
 
 
 def expected_cells(app, village_names, first, last):

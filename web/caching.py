@@ -40,6 +40,9 @@ OFFICE_SETTINGS = ("OFFICE_NAME", "OFFICE_CONTACT", "OFFICE_ADDRESS", "OFFICE_PH
 # their submissions go through the on-device outbox. Guidance is fetched first, kept as fallback.
 OFFLINE_FORMS = ("reports.new", "tips.new")
 OFFLINE_BLUEPRINTS = ("guidance",)
+# Forms on other pages whose submissions also wait in the outbox without signal (the address
+# they post to, which is no page to keep): the official's monthly nil check-in.
+OUTBOX_ONLY_FORMS = ("checkins.confirm",)
 
 
 def offline_readable(endpoint):

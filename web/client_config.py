@@ -8,6 +8,7 @@ from flask_login import current_user
 from jinja2.utils import htmlsafe_json_dumps
 
 from web.caching import OFFLINE_FORMS
+from web.caching import OUTBOX_ONLY_FORMS
 from web.i18n import gettext as _
 from web.i18n import ngettext
 
@@ -22,7 +23,8 @@ def client_config():
     """What the page scripts need: URLs, the signed-in user, and their translated words."""
     user = current_user.username if current_user.is_authenticated else None
     return {
-        "outboxForms": existing_urls(OFFLINE_FORMS),
+        # The forms whose submissions wait on the phone when they cannot be sent.
+        "outboxForms": existing_urls((*OFFLINE_FORMS, *OUTBOX_ONLY_FORMS)),
         # Submitting these changes whose name or which language the kept pages would show.
         "sessionForms": existing_urls(("auth.login", "auth.logout", "main.set_language")),
         "outboxUrl": url_for("pwa.outbox"),

@@ -10,6 +10,7 @@ from domain import Sex
 from domain import Source
 from domain import Status
 from domain import Urgency
+from domain.checkins import Standing
 from web.i18n import gettext
 from web.i18n import lazy_gettext as _l
 
@@ -54,6 +55,14 @@ URGENCY_LABELS = {
 SOURCE_LABELS = {
     Source.OFFICIAL: _l("Village official"),
     Source.RESIDENT: _l("Resident"),
+}
+
+# A village's month (domain.checkins): the words carry the meaning; colour only helps.
+STANDING_LABELS = {
+    Standing.REPORTED: _l("Reported"),
+    Standing.NIL: _l("Nil"),
+    Standing.SILENT: _l("Silent"),
+    Standing.OPEN: _l("Open"),
 }
 
 SEX_LABELS = {
@@ -133,6 +142,7 @@ LABELS = {
     "urgency": URGENCY_LABELS,
     "source": SOURCE_LABELS,
     "sex": SEX_LABELS,
+    "standing": STANDING_LABELS,
     "match": MATCH_LABELS,
     "audit": AUDIT_KIND_LABELS,
     "audit field": AUDIT_FIELD_LABELS,

@@ -10,6 +10,7 @@ from services.recap import MEASURE
 from services.recap import NATIONALITY
 from services.recap import OFFICER
 from services.recap import OUTCOME
+from services.recap import STANDING
 from services.recap import STATUS
 from services.recap import VILLAGE
 from web.i18n import gettext as _
@@ -25,11 +26,12 @@ BLOCK_TITLES = {
     "nationality": _l("Nationalities of the persons reported"),
     "waits": _l("Working days to first review and to closing"),
     "officer": _l("Reports per assigned officer"),
+    "checkins": _l("Village months: reported, nil check-in, silent"),
 }
 LABEL_COLUMN_TITLES = {
     VILLAGE: _l("Village"), CATEGORY: _l("Category"), STATUS: _l("Status"),
     OUTCOME: _l("Outcome"), NATIONALITY: _l("Nationality"), OFFICER: _l("Officer"),
-    MEASURE: _l("Figure"),
+    MEASURE: _l("Figure"), STANDING: _l("Standing"),
 }
 MEASURE_LABELS = {
     "reports": _l("Reports"),

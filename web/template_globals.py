@@ -6,8 +6,11 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from domain import Role
+from domain import checkins
 from domain import workflow
+from domain.calendar import office_today
 from domain.passports import passport_for
+from services.checkins import standing_grid
 from services.reports import waiting_for_answer
 from web import access
 from web.articles import guidance_title
@@ -34,6 +37,17 @@ def navigation():
                 waiting=waiting)
 
 
+# The recap's section on nil check-ins shows at most this many months, the last of its period.
+CHECKIN_GRID_MONTHS = 24
+
+
+def checkin_grid(date_from, date_to):
+    """The user's villages as reported / nil / silent in each month from `date_from`'s to
+    `date_to`'s, at most the last CHECKIN_GRID_MONTHS (the recap's section on nil check-ins)."""
+    first = max(checkins.month_of(date_from), checkins.last_months(date_to, CHECKIN_GRID_MONTHS)[0])
+    return standing_grid(current_user.visible_village_ids(), first, date_to, office_today())
+
+
 def photos_by_event(report):
     """The report's photos grouped by the event they came with (None: sent with the report)."""
     grouped = {}
@@ -53,8 +67,9 @@ def register(app):
     # Globals, not a context processor: macros imported without `with context` see globals
     # only, and importing with context builds a new module on every render.
     app.jinja_env.globals.update(
-        asset_url=asset_url,
-        audit_value=audit_value,  # also used by the manifest and the service worker
+        asset_url=asset_url,  # also used by the manifest and the service worker
+        audit_value=audit_value,
+        checkin_grid=checkin_grid,
         guidance_title=guidance_title,
         guidance_url=guidance_url,
         event_title=event_title,

@@ -80,7 +80,7 @@
     return {
       uuid: uuidField ? uuidField[1] : newUuid(),
       url: new URL(form.action, location.href).pathname,
-      title: document.title.split(" · ")[0],
+      title: form.dataset.outboxTitle || document.title.split(" · ")[0],
       summary: summary ? summary.value.slice(0, 120) : "",
       owner: config.user,
       fields,
@@ -170,10 +170,22 @@
         return;
       }
       forgetKeptPages();
-    } else if (isOutboxForm(form) && !(event.submitter && event.submitter.name)) {
+    } else if (isOutboxForm(form) && !form.hasAttribute("hx-post") && !(event.submitter && event.submitter.name)) {
       // Named buttons (add or remove a row without JavaScript) post the form as usual.
       event.preventDefault();
       submitThroughOutbox(form);
+    }
+  });
+
+  // An htmx outbox form (the nil check-in) is sent by htmx while there is signal; when its
+  // request cannot leave the phone, it waits in the outbox like a report.
+  document.addEventListener("htmx:sendError", async (event) => {
+    const form = event.detail.elt.closest("form");
+    if (form && isOutboxForm(form)) {
+      const item = capture(form);
+      item.lastError = "offline";
+      await keep(item);
+      say(text.saved, "warning");
     }
   });
 

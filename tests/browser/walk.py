@@ -18,11 +18,12 @@ PAGES = {
     "public": (*COMMON, "/auth/login"),
     "desa": (*COMMON, "/reports/new", "/reports/", "first:/reports/|.report-row a", "/auth/password"),
     "petugas": (*COMMON, "/review/", "first:/review/|.queue-row .row-head a",
-                "first:/review/|.queue-row .row-head a|a.person-record", "/recap/", "/auth/password"),
+                "first:/review/|.queue-row .row-head a|a.person-record", "/recap/", "/checkins/",
+                "/auth/password"),
     "admin": ("/", "/guidance/", "/review/", "first:/review/|.queue-row .row-head a", "/recap/", "/admin/",
               "first:/admin/|a[href*='/admin/users/']:not([href$='/new'])",
               "first:/admin/|a[href*='/admin/villages/']:not([href$='/new'])", "/audit/",
-              "/auth/password", "/outbox"),
+              "/checkins/", "/auth/password", "/outbox"),
 }
 
 
