@@ -209,7 +209,9 @@ def _register_cli(app):
     from models import User
     from services import accounts
     from services import backup
+    from services import daily
     from services import photo_store
+    from services import retention
     from services.demo import seed_demo
     from services.demo_reports import seed_demo_reports
 
@@ -242,6 +244,30 @@ def _register_cli(app):
         except backup.BackupError as error:
             raise click.ClickException(str(error)) from None
         click.echo(f"Restored {archive} (made {manifest['created']}); every checksum matched.")
+
+    @app.cli.command("purge")
+    @click.option("--older-than", "days", type=click.IntRange(min=1), default=None,
+                  help="Days after closing; default RETENTION_DAYS.")
+    @click.option("--dry-run", is_flag=True, help="Only say what would be anonymised.")
+    def purge_command(days, dry_run):
+        """Anonymise closed reports and never-confirmed tips older than the retention period:
+        names, passport numbers, birth dates, phones, addresses, texts and photos go; category,
+        village, dates, nationality and outcome stay."""
+        done = retention.purge(days, dry_run=dry_run)
+        verb = "would be anonymised" if dry_run else "anonymised"
+        click.echo(f"{done.reports} reports older than {done.older_than_days} days {verb}: "
+                   f"{done.persons} persons, {done.events} texts, {done.photos} photos.")
+
+    @app.cli.command("daily")
+    def daily_command():
+        """Once a day from cron: the retention purge and the photo reconciliation. Exits 1 when
+        a task failed (the others still ran)."""
+        results = daily.run()
+        for name, ok, line in results:
+            click.echo(line if ok else f"{name} FAILED: {line}", err=not ok)
+        if not all(ok for _name, ok, _line in results):
+            raise SystemExit(1)
+
     @app.cli.command("reconcile-photos")
     @click.option("--dry-run", is_flag=True, help="Only say what would be removed.")
     def reconcile_photos_command(dry_run):

@@ -71,6 +71,7 @@ class AuditKind(StrEnum):
     VILLAGE_DEACTIVATED = "village_deactivated"
     VILLAGE_REACTIVATED = "village_reactivated"
     LOGIN_FAILED = "login_failed"
+    RETENTION_PURGE = "retention_purge"
 
 
 class Sex(StrEnum):

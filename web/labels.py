@@ -106,6 +106,7 @@ AUDIT_KIND_LABELS = {
     AuditKind.VILLAGE_DEACTIVATED: _l("Village deactivated"),
     AuditKind.VILLAGE_REACTIVATED: _l("Village reactivated"),
     AuditKind.LOGIN_FAILED: _l("Failed login"),
+    AuditKind.RETENTION_PURGE: _l("Old reports anonymised under the retention rule"),
 }
 
 AUDIT_FIELD_LABELS = {
