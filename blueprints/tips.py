@@ -75,6 +75,14 @@ def _lookup_failed(_response):
     return g.get("tip_lookup_failed", False)
 
 
+# Wrong codes and PINs count together on the look-up and on the answer, per address and per code:
+# answering is no second way to guess a PIN.
+wrong_pins_per_address = limiter.shared_limit(_status_limit, scope="tip-pin", methods=["POST"],
+                                              deduct_when=_lookup_failed)
+wrong_pins_per_code = limiter.shared_limit(_code_limit, scope="tip-code", methods=["POST"],
+                                           key_func=_submitted_code, deduct_when=_lookup_failed)
+
+
 def device_pin(client_uuid):
     """Six digits to read off a phone screen, the same for every send of one form."""
     return refcodes.device_pin(current_app.secret_key, client_uuid)
@@ -203,8 +211,8 @@ def _status_page(form, tip, reply_form=None, intake=None, failure=None, http_sta
 
 @bp.route("/status", methods=("GET", "POST"))
 @public
-@limiter.limit(_status_limit, methods=["POST"], deduct_when=_lookup_failed)
-@limiter.limit(_code_limit, methods=["POST"], key_func=_submitted_code, deduct_when=_lookup_failed)
+@wrong_pins_per_address
+@wrong_pins_per_code
 def status():
     """Look up a tip by code and PIN: its status and the messages meant for the reporter, no more;
     and the form to answer the office's question when it waits for one."""
@@ -215,8 +223,8 @@ def status():
 
 @bp.route("/answer", methods=("POST",))
 @public
-@limiter.limit(_status_limit, deduct_when=_lookup_failed)
-@limiter.limit(_code_limit, key_func=_submitted_code, deduct_when=_lookup_failed)
+@wrong_pins_per_address
+@wrong_pins_per_code
 def answer():
     """The resident's answer to the office's question (text and photos), sent with the tip's
     code and PIN: one 'reply' event, and the tip goes back to review as after an official's."""
