@@ -16,15 +16,15 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('reports', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('anonymised_at', sa.DateTime(timezone=True), nullable=True))
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('must_change_password', sa.Boolean(), server_default=sa.false(),
-                                      nullable=False))
+    # Plain ADD COLUMN on both databases: batch mode would copy `users` on SQLite for the
+    # default, which the foreign keys pointing at it refuse once rows exist.
+    op.add_column('reports', sa.Column('anonymised_at', sa.DateTime(timezone=True), nullable=True))
+    op.add_column('users', sa.Column('must_change_password', sa.Boolean(), server_default=sa.false(),
+                                     nullable=False))
 
 
 def downgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('must_change_password')
-    with op.batch_alter_table('reports', schema=None) as batch_op:
-        batch_op.drop_column('anonymised_at')
+    # Plain DROP COLUMN (SQLite 3.35+ has it): copying `users` and `reports` as batch mode does
+    # would trip the foreign keys the app's connections enforce. Neither column is indexed.
+    op.drop_column('users', 'must_change_password')
+    op.drop_column('reports', 'anonymised_at')
