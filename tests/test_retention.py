@@ -101,7 +101,8 @@ def snapshot(report_id):
     return {
         "report": {c.key: getattr(report, c.key) for c in Report.__table__.columns},
         "persons": [{c.key: getattr(p, c.key) for c in Person.__table__.columns} for p in report.persons],
-        "events": [(e.kind, e.text, e.from_status, e.to_status, e.actor_id, e.created_at) for e in report.events],
+        "events": [(e.kind, e.text, e.from_status, e.to_status, e.actor_id, e.created_at)
+                   for e in report.events],
         "photos": sorted(p.stored_name for p in report.photos),
     }
 
