@@ -27,7 +27,6 @@ from config import CONFIGS
 from config import DEVELOPMENT_DATA_KEY
 from config import DEVELOPMENT_INDEX_KEY
 from config import INSTANCE_DIR
-from domain.calendar import office_today
 from domain.encryption import Keyring
 from domain.encryption import new_key
 from extensions import babel
@@ -239,9 +238,10 @@ def _register_cli(app):
     from models import User
     from services import accounts
     from services import backup
-    from services import checkins as checkin_service
+    from services import daily
     from services import keys
     from services import photo_store
+    from services import retention
     from services.demo import seed_demo
     from services.demo_reports import seed_demo_reports
 
@@ -297,18 +297,36 @@ def _register_cli(app):
 
     @app.cli.command("notify-silent")
     def notify_silent_command():
-        """Daily: e-mail the officers of each village silent for the last completed months (no
-        report, no nil check-in), once per village and month. Needs MAIL_SERVER."""
+        """E-mail the officers of each village silent for the last completed months (no report,
+        no nil check-in), once per village and month; also part of `flask daily`."""
         try:
-            result = checkin_service.notify_silent_villages(office_today())
+            click.echo(daily.announce_silent_villages())
         except (OSError, smtplib.SMTPException) as error:
             raise click.ClickException(f"E-mail not sent ({type(error).__name__}: {error}); "
                                        "nothing was recorded, the next run tries again.") from None
-        if result is None:
-            click.echo("MAIL_SERVER is not set: no e-mail sent.")
-            return
-        villages, messages = result
-        click.echo(f"{villages} silent villages announced in {messages} e-mails.")
+
+    @app.cli.command("purge")
+    @click.option("--older-than", "days", type=click.IntRange(min=1), default=None,
+                  help="Days after closing; default RETENTION_DAYS.")
+    @click.option("--dry-run", is_flag=True, help="Only say what would be anonymised.")
+    def purge_command(days, dry_run):
+        """Anonymise closed reports and never-confirmed tips older than the retention period:
+        names, passport numbers, birth dates, phones, addresses, texts and photos go; category,
+        village, dates, nationality and outcome stay."""
+        done = retention.purge(days, dry_run=dry_run)
+        verb = "would be anonymised" if dry_run else "anonymised"
+        click.echo(f"{done.reports} reports older than {done.older_than_days} days {verb}: "
+                   f"{done.persons} persons, {done.events} texts, {done.photos} photos.")
+
+    @app.cli.command("daily")
+    def daily_command():
+        """Once a day from cron: the retention purge, the photo reconciliation and the
+        silent-village mail. Exits 1 when a task failed (the others still ran)."""
+        results = daily.run()
+        for name, ok, line in results:
+            click.echo(line if ok else f"{name} FAILED: {line}", err=not ok)
+        if not all(ok for _name, ok, _line in results):
+            raise SystemExit(1)
 
     @app.cli.command("reconcile-photos")
     @click.option("--dry-run", is_flag=True, help="Only say what would be removed.")

@@ -107,9 +107,9 @@ class Config:
     OFFICE_PHONE = os.environ.get("OFFICE_PHONE", "")
     OFFICE_HOURS = os.environ.get("OFFICE_HOURS", "")
     PIMPASA_OFFICER = os.environ.get("PIMPASA_OFFICER", "")
-    # The retention period the office has decided, in months after a report is closed. The app
-    # does not delete anything by itself yet: the privacy page says so, with or without a period.
-    DATA_RETENTION_MONTHS = int(os.environ.get("DATA_RETENTION_MONTHS") or 0) or None
+    # Days after its closing (a tip never confirmed: after its last change) when a report loses
+    # its personal data: `flask daily` runs the rule (services/retention.py); the privacy page says it.
+    RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS") or 730)
     GUIDANCE_DIR = os.environ.get("GUIDANCE_DIR", str(BASE_DIR / "content" / "guidance"))
     REVIEW_DUE_WORKING_DAYS = int(os.environ.get("REVIEW_DUE_WORKING_DAYS", 3))
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")

@@ -18,6 +18,8 @@ from sqlalchemy import Text
 from sqlalchemy import TypeDecorator
 from sqlalchemy import UniqueConstraint
 from sqlalchemy import event
+from sqlalchemy import false
+from sqlalchemy import inspect
 from sqlalchemy import select
 from sqlalchemy import text
 from sqlalchemy.orm import Mapped
@@ -144,6 +146,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Part of every session cookie of this account (get_id); raising it ends them all at once.
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Set by an admin's reset: the temporary password works once, to choose a new one
+    # (web/session.py sends every page to the change-password page until then).
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     village: Mapped[Village | None] = relationship(foreign_keys=[village_id])
     villages: Mapped[list[Village]] = relationship(
@@ -218,6 +223,8 @@ class Report(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     first_reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the retention rule removed its personal data (services/retention.py); None: not yet.
+    anonymised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     village: Mapped[Village] = relationship()
     reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
@@ -460,4 +467,15 @@ class AppendOnlyError(RuntimeError):
 @event.listens_for(AuditEntry, "before_update")
 @event.listens_for(AuditEntry, "before_delete")
 def _events_are_append_only(_mapper, _connection, target):
-    raise AppendOnlyError(f"{target.__tablename__} {target.id} is part of the audit trail and cannot change")
+    if not _only_text_erased(target):
+        raise AppendOnlyError(
+            f"{target.__tablename__} {target.id} is part of the audit trail and cannot change")
+
+
+def _only_text_erased(target):
+    """The one change the trail allows: the retention rule (services/retention.py) blanks an
+    event's free text, which may hold personal data (UU 27/2022); who did what, when, stays."""
+    if not isinstance(target, Event) or inspect(target).deleted:
+        return False
+    changed = {attribute.key for attribute in inspect(target).attrs if attribute.history.has_changes()}
+    return changed == {"text"} and target.text == ""

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import BooleanField
 from wtforms import EmailField
-from wtforms import PasswordField
 from wtforms import SelectField
 from wtforms import SelectMultipleField
 from wtforms import StringField
@@ -25,7 +24,6 @@ from models import Village
 from services import accounts
 from web.access import roles
 from web.forms import BaseForm
-from web.forms import length_between
 from web.forms import max_length
 from web.forms import optional
 from web.forms import required
@@ -64,11 +62,6 @@ class UserForm(BaseForm):
     )
     villages = CheckboxList(_l("Villages (for a PIMPASA officer)"), coerce=int)
     active = BooleanField(_l("Active: may log in"), default=True)
-    password = PasswordField(
-        _l("Password"),
-        validators=[optional(), length_between(accounts.MIN_PASSWORD, 128)],
-        description=_l("At least 8 characters. Leave empty to keep the current password."),
-    )
 
 
 def _village_choices():
@@ -112,7 +105,8 @@ def village(village_id=None):
 @bp.route("/users/<int:user_id>", methods=("GET", "POST"))
 @roles(Role.ADMIN)
 def user(user_id=None):
-    """Create an account, or change one: role, villages, active flag, password."""
+    """Create an account, or change one: role, villages, active flag. A new account gets a
+    temporary password, shown once."""
     record = db.get_or_404(User, user_id) if user_id else User()
     form = UserForm(obj=record)
     form.village.choices = [SelectChoice(0, _("None")), *_village_choices()]
@@ -121,16 +115,36 @@ def user(user_id=None):
         form.village.data = record.village_id or 0
         form.villages.data = [village.id for village in record.villages]
     if form.validate_on_submit() and _account_is_consistent(form, record):
+        created = record.id is None
+        password = accounts.temporary_password() if created else ""
         accounts.save_account(
             record, username=form.username.data, full_name=form.full_name.data,
             role=form.role.data, active=form.active.data, phone=form.phone.data,
             email=form.email.data, village_id=form.village.data,
-            village_ids=form.villages.data or (), password=form.password.data,
+            village_ids=form.villages.data or (), password=password, temporary=True,
             actor=current_user._get_current_object())
+        if created:
+            return render_template("admin/temporary_password.html", record=record, password=password,
+                                   created=True)
         flash(_("Account %(username)s saved.", username=record.username), "success")
         return redirect(url_for("admin.index"), 303)
     status = 422 if request.method == "POST" else 200
     return render_template("admin/user.html", form=form, record=record), status
+
+
+@bp.route("/users/<int:user_id>/password", methods=("POST",))
+@roles(Role.ADMIN)
+def reset_password(user_id):
+    """A one-time temporary password for the account, shown on this answer only (never stored in
+    clear, never in a flash message, which would ride in the cookie): the owner must change it at
+    the next login, and every session of the account ends."""
+    record = db.get_or_404(User, user_id)
+    if record.id == current_user.id:  # they know their password: a reset would only lock them out
+        flash(_("Change your own password here instead of resetting it."), "info")
+        return redirect(url_for("auth.change_password"), 303)
+    password = accounts.reset_password(record, current_user._get_current_object())
+    return render_template("admin/temporary_password.html", record=record, password=password,
+                           created=False)
 
 
 @bp.route("/users/<int:user_id>/sessions", methods=("POST",))
@@ -153,10 +167,8 @@ def _account_is_consistent(form, record):
         form.email.errors.append(_("Enter an e-mail address like name@example.org."))
     if form.role.data == Role.OFFICIAL and not form.village.data:
         form.village.errors.append(_("A village official belongs to one village."))
-    if record.id is None and not form.password.data:
-        form.password.errors.append(_("A new account needs a password."))
     if record.id == current_user.id and (form.role.data != Role.ADMIN or not form.active.data):
         form.role.errors.append(_("You cannot remove your own admin access."))
     return not any(
-        field.errors for field in (form.username, form.email, form.village, form.password, form.role)
+        field.errors for field in (form.username, form.email, form.village, form.role)
     )

@@ -14,6 +14,7 @@ from models import User
 from services.audit import entries_page
 from services.audit import entry_changes
 from services.audit import events_page
+from services.audit import purge_counts
 from web.access import roles
 from web.filters import AUDIT_DEFAULTS
 from web.filters import audit_filters
@@ -40,4 +41,5 @@ def log():
     return render("audit/log.html", 422 if errors else 200,
                   push_url=url_for("audit.log", **query_args(filters)), users=users,
                   filters=filters, errors=errors, events=events, has_next=has_next,
-                  query_args=query_args, entry_changes=entry_changes)
+                  query_args=query_args, entry_changes=entry_changes,
+                  purge_counts=purge_counts)

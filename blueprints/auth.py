@@ -74,6 +74,10 @@ def login():
         user = accounts.authenticate(form.username.data, form.password.data)
         if user is not None:
             start_session(user)
+            if user.must_change_password:  # a temporary password from an admin's reset
+                flash(_("Your password was reset by an admin. Choose a new password of your own "
+                        "to continue."), "info")
+                return redirect(url_for("auth.change_password"), 303)
             flash(_("Welcome, %(name)s.", name=user.full_name), "success")
             return redirect(target, 303)
         # One message for every failure, so it never reveals which part was wrong.
@@ -97,11 +101,14 @@ def logout():
 @bp.route("/password", methods=("GET", "POST"))
 @signed_in
 def change_password():
-    """Let the signed-in user replace their password."""
+    """Let the signed-in user replace their password (after an admin's reset, before anything
+    else: web/session.py sends every other page here)."""
     form = PasswordForm()
     if form.validate_on_submit():
         if not current_user.check_password(form.current.data):
             form.current.errors.append(_("The current password is wrong."))
+        elif form.new.data == form.current.data:
+            form.new.errors.append(_("Choose a password different from the current one."))
         else:
             user = current_user._get_current_object()
             accounts.change_own_password(user, form.new.data)

@@ -23,13 +23,13 @@ from services import reports as report_service
 from services.queue import MAX_PAGE
 from web.access import public
 from web.access import roles
+from web.facts import CHANGED_MEANWHILE
 from web.facts import STORAGE_FAILURE
 from web.facts import first_review_due
 from web.facts import form_context
 from web.facts import submit_facts
 from web.htmx import render
 from web.i18n import gettext as _
-from web.i18n import lazy_gettext as _l
 from web.navigation import get_report_or_404
 from web.person_form import PersonForm
 from web.photo_intake import MAX_PHOTOS
@@ -43,10 +43,6 @@ from web.routing import ascii_number
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 PER_PAGE = 20
-CHANGED_MEANWHILE = _l(
-    "The office changed this report while you were writing. Read the latest question below, "
-    "then send your answer again.")
-
 
 @bp.route("/new", methods=("GET", "POST"))
 @roles(Role.OFFICIAL)

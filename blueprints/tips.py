@@ -1,5 +1,7 @@
 """Residents' tips without an account: the public form, the confirmation with a tracking code and
-PIN, and the status look-up that shows the status and the messages meant for the reporter.
+PIN, the status look-up that shows the status and the messages meant for the reporter, and the
+answer to the office's question from that page (code and PIN again, text and photos), which puts
+the tip back in review exactly as an official's answer does (services/reports.save_reply).
 
 The PIN comes from the form's client UUID (domain.refcodes.device_pin), so a device that sends the
 same tip again because the first answer never reached it is shown the same code and PIN."""
@@ -17,11 +19,14 @@ from flask import request
 from flask import session
 from flask import url_for
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.security import check_password_hash
 from wtforms import SelectChoice
 
+from domain import EventKind
 from domain import Source
 from domain import refcodes
+from domain import workflow
 from extensions import db
 from extensions import limiter
 from models import Report
@@ -30,13 +35,19 @@ from models import hash_secret
 from services import reports as report_service
 from services.accounts import decoy_hash
 from web.access import public
+from web.facts import CHANGED_MEANWHILE
+from web.facts import STORAGE_FAILURE
 from web.facts import first_review_due
 from web.facts import form_context
 from web.facts import submit_facts
 from web.i18n import gettext as _
+from web.photo_intake import MAX_PHOTOS
 from web.photo_intake import PhotoIntake
+from web.photo_intake import photo_limit_mb
+from web.report_forms import ReplyForm
 from web.report_forms import TipForm
 from web.report_forms import TipStatusForm
+from web.report_forms import field_errors
 
 bp = Blueprint("tips", __name__, url_prefix="/tips")
 
@@ -62,6 +73,14 @@ def _submitted_code():
 
 def _lookup_failed(_response):
     return g.get("tip_lookup_failed", False)
+
+
+# Wrong codes and PINs count together on the look-up and on the answer, per address and per code:
+# answering is no second way to guess a PIN.
+wrong_pins_per_address = limiter.shared_limit(_status_limit, scope="tip-pin", methods=["POST"],
+                                              deduct_when=_lookup_failed)
+wrong_pins_per_code = limiter.shared_limit(_code_limit, scope="tip-code", methods=["POST"],
+                                           key_func=_submitted_code, deduct_when=_lookup_failed)
 
 
 def device_pin(client_uuid):
@@ -155,20 +174,91 @@ def sent(code):
     return render_template("tips/sent.html", code=tip.code, pin=pin, due=first_review_due(tip))
 
 
+def _opened_tip(form):
+    """The tip the form's code and PIN open, or None (counted against the look-up limits, with
+    the error on the PIN field). Always checks one hash, whether the code exists or not."""
+    if not form.validate_on_submit():
+        return None
+    tip = tip_by_code(form.code.data)
+    pin_hash = tip.tip_pin_hash if tip is not None and tip.tip_pin_hash else decoy_hash()
+    if check_password_hash(pin_hash, form.pin.data.strip()) and tip is not None:
+        return tip
+    g.tip_lookup_failed = True
+    form.pin.errors.append(_("No tip matches this code and PIN. Check both and try again."))
+    return None
+
+
+def _status_page(form, tip, reply_form=None, intake=None, failure=None, http_status=200):
+    """The tip's status and messages, with the answer form while the office waits for one."""
+    if tip is None:
+        return render_template("tips/status.html", form=form, tip=None, events=[]), http_status
+    events = [event for event in tip.events if event.visible_to_reporter]
+    answer = {}
+    if workflow.reporter_may_answer(tip, Source.RESIDENT):
+        reply_form = reply_form or ReplyForm(formdata=None)
+        reply_form.version.data = str(tip.version)  # the version this page shows
+        intake = intake or PhotoIntake()
+        answer = {
+            "tip_access": (tip.code, form.pin.data.strip()),
+            "question": next((e for e in reversed(events) if e.kind == EventKind.INFO_REQUEST), None),
+            "intake": intake, "max_photos": MAX_PHOTOS, "photo_max_mb": photo_limit_mb(),
+            "errors": field_errors(reply_form) + [("photos", _("Photos"), m) for m in intake.errors],
+        }
+    return render_template("tips/status.html", form=form, tip=tip, events=events,
+                           reply_form=reply_form if answer else None, failure=failure,
+                           **answer), http_status
+
+
 @bp.route("/status", methods=("GET", "POST"))
 @public
-@limiter.limit(_status_limit, methods=["POST"], deduct_when=_lookup_failed)
-@limiter.limit(_code_limit, methods=["POST"], key_func=_submitted_code, deduct_when=_lookup_failed)
+@wrong_pins_per_address
+@wrong_pins_per_code
 def status():
-    """Look up a tip by code and PIN: its status and the messages meant for the reporter, no more."""
+    """Look up a tip by code and PIN: its status and the messages meant for the reporter, no more;
+    and the form to answer the office's question when it waits for one."""
     form = TipStatusForm()
-    if form.validate_on_submit():
-        tip = tip_by_code(form.code.data)
-        pin_hash = tip.tip_pin_hash if tip is not None and tip.tip_pin_hash else decoy_hash()
-        if check_password_hash(pin_hash, form.pin.data.strip()) and tip is not None:
-            events = [event for event in tip.events if event.visible_to_reporter]
-            return render_template("tips/status.html", form=form, tip=tip, events=events)
-        g.tip_lookup_failed = True
-        form.pin.errors.append(_("No tip matches this code and PIN. Check both and try again."))
-    http_status = 422 if request.method == "POST" else 200
-    return render_template("tips/status.html", form=form, tip=None, events=[]), http_status
+    tip = _opened_tip(form)
+    return _status_page(form, tip, http_status=422 if request.method == "POST" and tip is None else 200)
+
+
+@bp.route("/answer", methods=("POST",))
+@public
+@wrong_pins_per_address
+@wrong_pins_per_code
+def answer():
+    """The resident's answer to the office's question (text and photos), sent with the tip's
+    code and PIN: one 'reply' event, and the tip goes back to review as after an official's."""
+    form = TipStatusForm()
+    tip = _opened_tip(form)
+    if tip is None:
+        return _status_page(form, None, http_status=422)
+    if not workflow.reporter_may_answer(tip, Source.RESIDENT):
+        return _status_page(form, tip, failure=_("This tip is not waiting for an answer any more."),
+                            http_status=409)
+    reply_form = ReplyForm()
+    with PhotoIntake.from_request() as intake:
+        def page(http_status=200, failure=None):
+            return _status_page(form, tip, reply_form, intake, failure, http_status)
+
+        if "remove_photo" in request.form:
+            return page()
+        if not (reply_form.validate() & intake.valid):
+            return page(503, STORAGE_FAILURE) if intake.unavailable else page(422)
+        if reply_form.version.data != str(tip.version):
+            return page(409, CHANGED_MEANWHILE)
+        try:
+            report_service.save_reply(tip, reply_form.text.data, intake, actor=None)
+        except StaleDataError:  # the office changed the tip between our read and our write
+            db.session.rollback()
+            return page(409, CHANGED_MEANWHILE)
+        except report_service.OutcomeUnknown:
+            current_app.logger.error("answer to tip %s: the database did not say whether it was saved",
+                                     tip.id)
+            return page(503, _("We could not confirm whether your answer was saved, because of a "
+                               "problem on our side. Look up the tip again before you send it again."))
+        except report_service.SAVE_ERRORS:
+            current_app.logger.exception("answer to tip %s could not be saved", tip.id)
+            return page(500, _("Your answer could not be saved because of a problem on our side. "
+                               "Nothing was saved: please send it again."))
+    flash(_("Thank you. Your answer was sent and the tip is back under review."), "success")
+    return _status_page(form, tip)

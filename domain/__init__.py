@@ -81,6 +81,7 @@ class AuditKind(StrEnum):
     # and phones (UU 27/2022: who took personal data out of the app, when, and which).
     RECAP_DOWNLOADED = "recap_downloaded"
     PERSONAL_DATA_EXPORTED = "personal_data_exported"
+    RETENTION_PURGE = "retention_purge"
 
 
 class Sex(StrEnum):

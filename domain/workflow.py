@@ -91,14 +91,16 @@ def bump(report, now):
     report.updated_at = now
 
 
-# Officials answer the office's questions about their village's reports; a resident's tip has
-# no account to answer from, so the office reaches residents by other means.
-ANSWERING_SOURCES = frozenset({Source.OFFICIAL})
+# Who answers the office's questions in the app: an official from the report's page, a resident
+# from the tip-status page with the tip's code and PIN. Each answers only their own kind.
+ANSWERING_SOURCES = frozenset({Source.OFFICIAL, Source.RESIDENT})
 
 
-def reporter_may_answer(report):
-    """Whether the report waits for an answer its reporter may give in the app."""
-    return report.status == Status.NEEDS_INFO and report.source in ANSWERING_SOURCES
+def reporter_may_answer(report, answering_as=Source.OFFICIAL):
+    """Whether the report waits for an answer that its reporter, answering as an official (the
+    report's page) or as a resident (the tip-status page), may give in the app."""
+    return (report.status == Status.NEEDS_INFO and answering_as in ANSWERING_SOURCES
+            and report.source == answering_as)
 
 
 def is_overdue(status, created_at, now, working_days):

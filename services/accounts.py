@@ -2,8 +2,11 @@
 by the admin pages, the login and `flask create-user`, so all keep the same rules: usernames are
 stored trimmed and lower-case, an official belongs to exactly one village, an officer to any
 number, others to none; every change is written to the audit log (services/audit.py) with the
-commit that makes it; a reset password or a deactivated account ends the account's sessions."""
+commit that makes it; a reset password or a deactivated account ends the account's sessions.
+An admin never chooses a password for someone else: a new account and a reset get a one-time
+temporary password, shown once to the admin and to be changed at the next login."""
 
+import secrets
 from functools import cache
 
 from flask import current_app
@@ -19,6 +22,15 @@ from models import hash_secret
 from services import audit
 
 MIN_PASSWORD = 8
+# Read aloud or copied from the admin's screen: no 0/O, 1/l/I. Sixteen characters of 31: 79 bits.
+TEMPORARY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+TEMPORARY_GROUPS = 4
+
+
+def temporary_password():
+    """A strong one-time password in groups of four, e.g. 'k7mq-x3td-9hfa-2wrc'."""
+    return "-".join("".join(secrets.choice(TEMPORARY_ALPHABET) for _ in range(4))
+                    for _group in range(TEMPORARY_GROUPS))
 
 
 def normal_username(username):
@@ -77,11 +89,11 @@ def record_failed_login(username, address):
 
 
 def save_account(record, *, username, full_name, role, active=True, phone="", email="",
-                 village_id=None, village_ids=(), password="", locale=None, actor=None):
+                 village_id=None, village_ids=(), password="", temporary=False, locale=None, actor=None):
     """Write an account: the village ids that fit its role are kept, the others dropped; a
-    password (when given) is stored as a salted hash. `actor` made the change (None: the command
-    line). Writes what changed to the audit log; a reset password or deactivation ends the
-    account's sessions. Commits."""
+    password (when given) is stored as a salted hash, and with `temporary` must be changed at the
+    next login. `actor` made the change (None: the command line). Writes what changed to the audit
+    log; a new password or deactivation ends the account's sessions. Commits."""
     new = record.id is None
     before = {} if new else audit.account_snapshot(record)
     record.username = normal_username(username)
@@ -98,6 +110,7 @@ def save_account(record, *, username, full_name, role, active=True, phone="", em
     record.villages = [v for v in db.session.scalars(select(Village)) if v.id in chosen]
     if password:
         record.set_password(password)
+        record.must_change_password = temporary
     db.session.add(record)
     after = audit.account_snapshot(record)
     if new:
@@ -119,10 +132,24 @@ def save_account(record, *, username, full_name, role, active=True, phone="", em
     return record
 
 
-def change_own_password(user, password):
-    """The signed-in user's new password; their other sessions end (the caller signs this one in
-    again). Commits."""
+def reset_password(user, actor):
+    """An admin's reset: a new temporary password, to be changed at the next login; every session
+    of the account ends. Returns the password, for the admin's screen only: it is never stored in
+    clear, logged, or put in the audit entry. Commits."""
+    password = temporary_password()
     user.set_password(password)
+    user.must_change_password = True
+    user.end_sessions()
+    audit.record(AuditKind.PASSWORD_RESET, actor=actor, user=user)
+    db.session.commit()
+    return password
+
+
+def change_own_password(user, password):
+    """The signed-in user's new password (a temporary one is then done with); their other
+    sessions end (the caller signs this one in again). Commits."""
+    user.set_password(password)
+    user.must_change_password = False
     user.end_sessions()
     audit.record(AuditKind.PASSWORD_CHANGED, actor=user, user=user)
     db.session.commit()

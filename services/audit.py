@@ -9,6 +9,7 @@ from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from domain import AuditKind
 from domain.calendar import day_end
 from domain.calendar import midnight_utc
 from extensions import db
@@ -52,10 +53,17 @@ def record(kind, *, actor=None, user=None, village=None, changes=None, username=
 
 
 def entry_changes(entry):
-    """An entry's changes as `[(field, before, after)]`."""
-    if not entry.changes:
+    """An entry's changes as `[(field, before, after)]` (a purge keeps counts instead)."""
+    if not entry.changes or entry.kind == AuditKind.RETENTION_PURGE:
         return []
     return [(name, values[0], values[1]) for name, values in json.loads(entry.changes).items()]
+
+
+def purge_counts(entry):
+    """The counts of a retention purge's entry, `{name: number}`; empty for other entries."""
+    if entry.kind != AuditKind.RETENTION_PURGE or not entry.changes:
+        return {}
+    return json.loads(entry.changes)
 
 
 def _page(statement, created_at, filters, id_column):

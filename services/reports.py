@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.exc import SQLAlchemyError
 
 from domain import EventKind
+from domain import Source
 from domain import Status
 from domain import refcodes
 from domain import workflow
@@ -67,11 +68,12 @@ def visible_reports(user):
 
 
 def waiting_for_answer(village_id):
-    """How many of the village's reports wait for an answer their reporter may give."""
+    """How many of the village's reports wait for an answer its official may give (residents
+    answer their tips from the tip-status page)."""
     return db.session.scalar(
         select(func.count(Report.id)).where(
             Report.village_id == village_id, Report.status == Status.NEEDS_INFO,
-            Report.source.in_(workflow.ANSWERING_SOURCES))
+            Report.source == Source.OFFICIAL)
     )
 
 

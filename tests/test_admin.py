@@ -1,5 +1,7 @@
 """Admins manage villages, accounts and officers' assignments."""
 
+import re
+
 from sqlalchemy import select
 
 from extensions import db
@@ -9,9 +11,14 @@ from tests.factories import user
 from tests.factories import village
 
 
+def temporary_password_on(response):
+    """The one-time password an admin's page shows after creating an account or a reset."""
+    return re.search(r'<code id="temporary-password">([^<]+)</code>', response.data.decode()).group(1)
+
+
 def account_form(**overrides):
     data = {"username": "sari", "full_name": "Sari", "phone": "", "role": "officer",
-            "village": "0", "active": "y", "password": "long-enough-1"}
+            "village": "0", "active": "y"}
     data.update(overrides)
     return data
 
@@ -49,11 +56,13 @@ def test_create_officer_with_villages(app, auth, client):
         ids = [village("Kasu").id, village("Pecong").id]
     form = account_form(villages=[str(i) for i in ids], email="sari@imigrasi.example")
     response = client.post("/admin/users/new", data=form)
-    assert response.status_code == 303
+    assert response.status_code == 200
+    assert "no-store" in response.headers["Cache-Control"]
+    temporary = temporary_password_on(response)
     with app.app_context():
         created = user("sari")
         assert sorted(v.name for v in created.villages) == ["Kasu", "Pecong"]
-        assert created.check_password("long-enough-1")
+        assert created.check_password(temporary) and created.must_change_password
         assert created.email == "sari@imigrasi.example"
 
 
@@ -76,7 +85,7 @@ def test_deactivate_an_account(app, auth, client):
     with app.app_context():
         official = user("desa")
         data = account_form(username="desa", full_name=official.full_name, role="official",
-                            village=str(official.village_id), password="")
+                            village=str(official.village_id))
         data.pop("active")
         official_id = official.id
     assert client.post(f"/admin/users/{official_id}", data=data).status_code == 303
@@ -92,7 +101,7 @@ def test_admin_cannot_lock_themselves_out(app, auth, client):
     with app.app_context():
         admin_id = user("admin").id
     response = client.post(f"/admin/users/{admin_id}",
-                           data=account_form(username="admin", role="officer", password=""))
+                           data=account_form(username="admin", role="officer"))
     assert response.status_code == 422
     with app.app_context():
         assert db.session.get(User, admin_id).role == "admin"
@@ -120,7 +129,7 @@ def test_unknown_village_or_user_is_404(auth, client):
 
 def test_no_half_saved_account_on_error(app, auth, client):
     auth.sign_in_as("admin")
-    client.post("/admin/users/new", data=account_form(password="short"))
+    client.post("/admin/users/new", data=account_form(email="not-an-address"))
     with app.app_context():
         assert db.session.scalar(select(User).where(User.username == "sari")) is None
         assert db.session.scalar(select(Village).where(Village.name == "Kasu")) is not None

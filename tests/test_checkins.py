@@ -348,9 +348,9 @@ def test_the_command_mails_once_and_says_so(mail_app, sink, runner):
             _check_in(name, checkins.previous_month(this_month()))
     first = runner.invoke(args=["notify-silent"])
     assert first.exit_code == 0, first.output
-    assert "1 silent villages announced in 2 e-mails." in first.output
+    assert "silent villages: 1 announced in 2 e-mails" in first.output
     second = runner.invoke(args=["notify-silent"])
-    assert "0 silent villages announced in 0 e-mails." in second.output
+    assert "silent villages: 0 announced in 0 e-mails" in second.output
     assert len(sink.wait_for(2)) == 2
 
 

@@ -313,18 +313,14 @@ def test_the_privacy_page_names_controller_retention_and_where_to_ask(app, clien
     html = get(client, "/guidance/ethics-personal-data", lang).data.decode()
     box = html.split('<aside class="card data-controller"', 1)[1].split("</aside>", 1)[0]
     assert app.config["OFFICE_NAME"] in box
-    assert app.config["DATA_RETENTION_MONTHS"] is None
-    assert {"en": "has not yet set a retention period", "id": "belum menetapkan masa retensi"}[lang] in box
-    assert {"en": "does not delete reports by itself yet",
-            "id": "belum menghapus laporan secara otomatis"}[lang] in box
+    assert app.config["RETENTION_DAYS"] == 730
+    assert {"en": "730 days after a report is closed", "id": "730 hari setelah laporan ditutup"}[lang] in box
     assert "UU 27/2022" in box and 'href="#office-contact"' in html
-    app.config["DATA_RETENTION_MONTHS"] = 24
+    app.config["RETENTION_DAYS"] = 365
     app.extensions.pop("release_digest", None)
     html = get(client, "/guidance/ethics-personal-data", lang).data.decode()
     box = html.split('<aside class="card data-controller"', 1)[1].split("</aside>", 1)[0]
-    assert {"en": "keeps a report for 24 months", "id": "selama 24 bulan"}[lang] in box
-    assert {"en": "does not yet delete old reports by itself",
-            "id": "belum menghapus laporan lama secara otomatis"}[lang] in box
+    assert {"en": "365 days after a report is closed", "id": "365 hari setelah laporan ditutup"}[lang] in box
 
 
 # Point 8: both languages carry the same articles, headings, numbers and links.

@@ -13,12 +13,14 @@ from web import template_globals
 from web.articles import load_library
 from web.caching import set_cache_headers
 from web.session import renew_daily
+from web.session import require_password_change
 
 
 def init_app(app):
     """Hooks, template names and database tuning; after the blueprints are registered."""
     load_library(app)
     app.before_request(access.enforce_access)
+    app.before_request(require_password_change)
     app.before_request(renew_daily)
     app.after_request(set_cache_headers)
     template_globals.register(app)

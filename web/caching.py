@@ -31,10 +31,11 @@ POLICIES = {
     "photos.pending": "private, no-store",
 }
 # Pages never kept, not even for a visitor without an account: a tip's PIN, status and messages.
-NEVER_STORED = frozenset({"tips.sent", "tips.status"})
+NEVER_STORED = frozenset({"tips.sent", "tips.status", "tips.answer",
+                          "admin.user", "admin.reset_password"})  # and temporary passwords
 # The settings pages show (the office box under every article): a change makes a new release.
 OFFICE_SETTINGS = ("OFFICE_NAME", "OFFICE_CONTACT", "OFFICE_ADDRESS", "OFFICE_PHONE", "OFFICE_HOURS",
-                   "PIMPASA_OFFICER", "DATA_RETENTION_MONTHS")
+                   "PIMPASA_OFFICER", "RETENTION_DAYS")
 # Pages the worker keeps once read, so they open without signal; none shows other people's data.
 # The report and tip forms (empty forms) open at once from the phone and are refreshed behind;
 # their submissions go through the on-device outbox. Guidance is fetched first, kept as fallback.

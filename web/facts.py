@@ -17,6 +17,10 @@ from web.report_forms import CATEGORY_HINTS
 from web.report_forms import field_errors
 
 ROW_BUTTONS = ("add_person", "remove_person", "remove_photo")
+# An answer to the office's question sent after the office changed the report (officials and residents).
+CHANGED_MEANWHILE = _l(
+    "The office changed this report while you were writing. Read the latest question, "
+    "then send your answer again.")
 STORAGE_FAILURE = _l("The photos could not be stored because of a problem on our side. Nothing was "
                      "saved, and what you entered is still here: please send it again later.")
 OUTCOME_UNKNOWN = _l("We could not confirm whether your report was saved, because of a problem on our "

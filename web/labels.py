@@ -113,6 +113,7 @@ AUDIT_KIND_LABELS = {
     AuditKind.LOGIN_FAILED: _l("Failed login"),
     AuditKind.RECAP_DOWNLOADED: _l("Recap downloaded"),
     AuditKind.PERSONAL_DATA_EXPORTED: _l("Personal data exported"),
+    AuditKind.RETENTION_PURGE: _l("Old reports anonymised under the retention rule"),
 }
 
 AUDIT_FIELD_LABELS = {

@@ -21,7 +21,12 @@ from datetime import datetime
 
 from flask import current_app
 from flask import g
+from flask import make_response
+from flask import redirect
+from flask import request
 from flask import session
+from flask import url_for
+from flask_login import current_user
 from flask_login import login_user
 from flask_login import logout_user
 from flask_wtf.csrf import generate_csrf
@@ -80,6 +85,27 @@ def accepts(user, generation):
         if not isinstance(signed_in_at, int) or not 0 <= time.time() - signed_in_at <= limit:
             return False
     return True
+
+
+# What a user with a temporary password may still reach: changing it, logging out, and what every
+# page needs to load (the service worker, the manifest, a form token, static files).
+WHILE_PASSWORD_TEMPORARY = frozenset({
+    "auth.change_password", "auth.logout", "auth.login", "static",
+    "pwa.service_worker", "pwa.manifest", "pwa.csrf_token", "main.set_language"})
+
+
+def require_password_change():
+    """Before every request: an account whose password an admin reset reaches only the
+    change-password page until its owner has chosen a new password."""
+    if (not current_user.is_authenticated or not current_user.must_change_password
+            or request.endpoint is None or request.endpoint in WHILE_PASSWORD_TEMPORARY):
+        return None
+    target = url_for("auth.change_password")
+    if request.headers.get("HX-Request"):
+        response = make_response("", 403)
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target, 303)
 
 
 def renew_daily():

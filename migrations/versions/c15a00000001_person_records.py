@@ -17,7 +17,7 @@ from domain import matching
 
 # revision identifiers, used by Alembic.
 revision = 'c15a00000001'
-down_revision = 'c14a00000001'
+down_revision = 'c14a00000004'
 branch_labels = None
 depends_on = None
 
