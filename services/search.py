@@ -1,0 +1,209 @@
+"""The reports' search index: a real full-text index of the persons' names and the description,
+kept in step with every write in the same transaction.
+
+SQLite: an FTS5 table `report_search` (rowid = report id) with the report's words, and the typo
+keys of the names' words (domain.searchtext.typo_keys: a symmetric deletion index, so one letter
+wrong, missing, extra or swapped is still an exact look-up). PostgreSQL: a table `report_search`
+with a `tsvector` of the same words under GIN, and the names under a pg_trgm GIN index, searched
+by word similarity for typos. Both get text normalised in Python (no case, accents, punctuation;
+each name's words sorted), so they index alike. Reference codes and passport numbers are not in
+the index: a code is found through the reports' unique index, a passport number through
+`passport_reports`, the one place a number is looked up.
+
+The index follows the database session (init_app): whenever a flush inserts, edits or deletes a
+report's description or a person (new reports, edits, merges, anonymising, purges), the changed
+reports' rows are rewritten inside that flush, so they commit or roll back with the write.
+Bulk statements (session.execute(update(...))) bypass the session's bookkeeping: whoever issues
+one calls `refresh` with the reports it touched. `flask reindex` rebuilds everything."""
+
+from sqlalchemy import bindparam
+from sqlalchemy import column
+from sqlalchemy import delete
+from sqlalchemy import event
+from sqlalchemy import func
+from sqlalchemy import inspect
+from sqlalchemy import literal_column
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy import table
+from sqlalchemy import text
+from sqlalchemy import union_all
+
+from domain import matching
+from domain import refcodes
+from domain import searchtext
+from extensions import db
+from models import Person
+from models import Report
+
+TABLE = "report_search"
+REFRESH_BATCH = 500  # reports rewritten per statement by `rebuild`
+
+SQLITE_INDEX = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
+    "words, typos, tokenize = 'unicode61 remove_diacritics 2', detail = 'column')",
+)
+POSTGRES_INDEX = (
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    f"CREATE TABLE IF NOT EXISTS {TABLE} ("
+    " report_id integer PRIMARY KEY REFERENCES reports (id) ON DELETE CASCADE,"
+    " names text NOT NULL DEFAULT '',"
+    " document tsvector NOT NULL)",
+    f"CREATE INDEX IF NOT EXISTS ix_{TABLE}_document ON {TABLE} USING gin (document)",
+    f"CREATE INDEX IF NOT EXISTS ix_{TABLE}_names ON {TABLE} USING gin (names gin_trgm_ops)",
+)
+
+_sqlite_index = table(TABLE, column("rowid"), column("words"), column("typos"))
+_postgres_index = table(TABLE, column("report_id"), column("names"), column("document"))
+_reports = table("reports", column("id"), column("description"))
+_persons = table("persons", column("id"), column("report_id"), column("name"))
+
+
+def init_app(_app):
+    """Keep the index in step with the app's database session, and make and drop it with the
+    schema (db.create_all and drop_all, as the tests do). Both listeners belong to objects every
+    app of the process shares, so they are added once."""
+    for target, name, listener in ((db.session, "after_flush", _reindex_changed_reports),
+                                   (db.metadata, "after_create", _create_with_schema),
+                                   (db.metadata, "before_drop", _drop_with_schema)):
+        if not event.contains(target, name, listener):
+            event.listen(target, name, listener)
+
+
+def create_index(connection):
+    """Make the index's tables (none of the models': an FTS5 table is no ordinary table)."""
+    statements = SQLITE_INDEX if connection.dialect.name == "sqlite" else POSTGRES_INDEX
+    for statement in statements:
+        connection.execute(text(statement))
+
+
+def drop_index(connection):
+    connection.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
+
+
+def is_index_table(name):
+    """Whether a table is the index or one of the tables FTS5 keeps for it (report_search_data,
+    ...): not in the models, so schema comparisons leave them out."""
+    return name == TABLE or name.startswith(f"{TABLE}_")
+
+
+def _create_with_schema(_metadata, connection, **_kw):
+    create_index(connection)
+
+
+def _drop_with_schema(_metadata, connection, **_kw):
+    drop_index(connection)
+
+
+def _changed_report_ids(session):
+    """The reports whose indexed text this flush may have changed."""
+    changed = set()
+    for instance in session.new:
+        if isinstance(instance, Report):
+            changed.add(instance.id)
+        elif isinstance(instance, Person):
+            changed.add(instance.report_id)
+    for instance in session.deleted:
+        if isinstance(instance, Report | Person):
+            changed.add(instance.id if isinstance(instance, Report) else instance.report_id)
+    for instance in session.dirty:
+        state = inspect(instance)
+        if isinstance(instance, Report) and state.attrs.description.history.has_changes():
+            changed.add(instance.id)
+        elif isinstance(instance, Person):
+            moved = state.attrs.report_id.history
+            if moved.has_changes() or state.attrs.name.history.has_changes():
+                changed.update([instance.report_id, *moved.deleted])
+    changed.discard(None)
+    return changed
+
+
+def _reindex_changed_reports(session, _flush_context):
+    report_ids = _changed_report_ids(session)
+    if report_ids:
+        refresh(session.connection(), report_ids)
+
+
+def refresh(connection, report_ids):
+    """Rewrite the index rows of these reports from what the database holds now, in the
+    connection's transaction; a report that no longer exists loses its row."""
+    report_ids = sorted(report_ids)
+    descriptions = dict(connection.execute(
+        select(_reports.c.id, _reports.c.description).where(_reports.c.id.in_(report_ids))).all())
+    names = {report_id: [] for report_id in descriptions}
+    for report_id, name in connection.execute(
+            select(_persons.c.report_id, _persons.c.name)
+            .where(_persons.c.report_id.in_(report_ids)).order_by(_persons.c.id)):
+        names[report_id].append(name or "")
+    if connection.dialect.name == "sqlite":
+        connection.execute(delete(_sqlite_index).where(_sqlite_index.c.rowid.in_(report_ids)))
+        rows = [{"rowid": report_id, "words": searchtext.document_text(names[report_id], text_),
+                 "typos": searchtext.typo_text(names[report_id])}
+                for report_id, text_ in descriptions.items()]
+        if rows:
+            connection.execute(_sqlite_index.insert(), rows)
+        return
+    connection.execute(delete(_postgres_index).where(_postgres_index.c.report_id.in_(report_ids)))
+    rows = [{"report_id": report_id, "names": searchtext.names_text(names[report_id]),
+             "words": searchtext.document_text(names[report_id], text_)}
+            for report_id, text_ in descriptions.items()]
+    if rows:
+        connection.execute(
+            _postgres_index.insert().values(
+                document=func.to_tsvector(literal_column("'simple'"), bindparam("words"))),
+            rows)
+
+
+def rebuild(connection):
+    """Index every report anew (`flask reindex`, and the migration that makes the index);
+    returns how many reports were indexed."""
+    connection.execute(delete(_sqlite_index if connection.dialect.name == "sqlite"
+                              else _postgres_index))
+    report_ids = connection.execute(select(_reports.c.id).order_by(_reports.c.id)).scalars().all()
+    for start in range(0, len(report_ids), REFRESH_BATCH):
+        refresh(connection, report_ids[start:start + REFRESH_BATCH])
+    return len(report_ids)
+
+
+def passport_reports(typed):
+    """The ids of reports with a person whose passport number is what was typed (exact, after
+    normalising), or None when nothing typed could be one. The one place the search looks a
+    passport number up."""
+    key = matching.passport_key(typed)
+    return select(Person.report_id).where(Person.passport_no == key) if key else None
+
+
+def _text_matches(words, dialect):
+    """The ids of reports whose names and description hold every word, or whose names hold
+    every word give or take a typo."""
+    if dialect == "sqlite":
+        every_word = " AND ".join(f'"{word}"' for word in words)
+        typos = " AND ".join(
+            "(" + " OR ".join(f'"{key}"' for key in sorted(searchtext.typo_keys(word))) + ")"
+            for word in words)
+        expression = f"words : ({every_word}) OR typos : ({typos})"
+        return select(_sqlite_index.c.rowid).where(literal_column(TABLE).match(expression))
+    index = _postgres_index.c
+    return select(index.report_id).where(or_(
+        index.document.op("@@")(func.plainto_tsquery(literal_column("'simple'"), " ".join(words))),
+        # word similarity of the typed name to the best matching stretch of the names (pg_trgm's
+        # threshold, 0.6), on the trigram index; the words sorted as each name's are.
+        index.names.op("%>")(" ".join(sorted(words))),
+    ))
+
+
+def matching_reports(typed, dialect):
+    """The ids of the reports a search finds, in every status and village (the caller scopes
+    them): its reference code, a passport number, or its words in the names and description.
+    `dialect` is the database's ("sqlite" or "postgresql")."""
+    parts = []
+    code = refcodes.normalize(typed)
+    if code:
+        parts.append(select(Report.id).where(Report.code == code))
+    passports = passport_reports(typed)
+    if passports is not None:
+        parts.append(passports)
+    words = searchtext.query_words(typed)
+    if words:
+        parts.append(_text_matches(words, dialect))
+    return union_all(*parts) if parts else None
