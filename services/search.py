@@ -12,9 +12,12 @@ the index: a code is found through the reports' unique index, a passport number 
 
 The index follows the database session (init_app): whenever a flush inserts, edits or deletes a
 report's description or a person (new reports, edits, merges, anonymising, purges), the changed
-reports' rows are rewritten inside that flush, so they commit or roll back with the write.
-Bulk statements (session.execute(update(...))) bypass the session's bookkeeping: whoever issues
-one calls `refresh` with the reports it touched. `flask reindex` rebuilds everything."""
+reports' rows are rewritten inside that flush, so they commit or roll back with the write. An
+ORM bulk statement on reports or persons (session.execute(update(Person)...), delete(Report)
+... as a purge may issue: deleting a report through the session is refused, its events being
+the audit trail) has the reports it touches rewritten right after it runs. On PostgreSQL a
+report deleted any way at all takes its row along (a foreign key). `flask reindex` rebuilds
+everything."""
 
 from sqlalchemy import bindparam
 from sqlalchemy import column
@@ -37,7 +40,7 @@ from models import Person
 from models import Report
 
 TABLE = "report_search"
-REFRESH_BATCH = 500  # reports rewritten per statement by `rebuild`
+REFRESH_BATCH = 500  # reports rewritten per statement
 
 SQLITE_INDEX = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
@@ -64,6 +67,7 @@ def init_app(_app):
     schema (db.create_all and drop_all, as the tests do). Both listeners belong to objects every
     app of the process shares, so they are added once."""
     for target, name, listener in ((db.session, "after_flush", _reindex_changed_reports),
+                                   (db.session, "do_orm_execute", _follow_bulk_writes),
                                    (db.metadata, "after_create", _create_with_schema),
                                    (db.metadata, "before_drop", _drop_with_schema)):
         if not event.contains(target, name, listener):
@@ -124,10 +128,34 @@ def _reindex_changed_reports(session, _flush_context):
         refresh(session.connection(), report_ids)
 
 
+def _follow_bulk_writes(execute_state):
+    """Run an ORM bulk UPDATE or DELETE of reports or persons, then rewrite the index rows of
+    the reports it touched (found first with the statement's own WHERE)."""
+    if not (execute_state.is_update or execute_state.is_delete):
+        return None
+    mapper = execute_state.bind_mapper
+    entity = mapper.class_ if mapper is not None else None
+    if entity not in (Report, Person):
+        return None
+    touched = select(Report.id if entity is Report else Person.report_id)
+    if execute_state.statement.whereclause is not None:
+        touched = touched.where(execute_state.statement.whereclause)
+    report_ids = set(execute_state.session.execute(touched).scalars())
+    result = execute_state.invoke_statement()
+    if report_ids:
+        refresh(execute_state.session.connection(), report_ids)
+    return result
+
+
 def refresh(connection, report_ids):
     """Rewrite the index rows of these reports from what the database holds now, in the
     connection's transaction; a report that no longer exists loses its row."""
     report_ids = sorted(report_ids)
+    for start in range(0, len(report_ids), REFRESH_BATCH):
+        _refresh_batch(connection, report_ids[start:start + REFRESH_BATCH])
+
+
+def _refresh_batch(connection, report_ids):
     descriptions = dict(connection.execute(
         select(_reports.c.id, _reports.c.description).where(_reports.c.id.in_(report_ids))).all())
     names = {report_id: [] for report_id in descriptions}
@@ -159,9 +187,8 @@ def rebuild(connection):
     returns how many reports were indexed."""
     connection.execute(delete(_sqlite_index if connection.dialect.name == "sqlite"
                               else _postgres_index))
-    report_ids = connection.execute(select(_reports.c.id).order_by(_reports.c.id)).scalars().all()
-    for start in range(0, len(report_ids), REFRESH_BATCH):
-        refresh(connection, report_ids[start:start + REFRESH_BATCH])
+    report_ids = connection.execute(select(_reports.c.id)).scalars().all()
+    refresh(connection, report_ids)
     return len(report_ids)
 
 
