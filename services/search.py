@@ -1,12 +1,12 @@
 """The reports' search index: a real full-text index of the persons' names and the description,
 kept in step with every write in the same transaction.
 
-SQLite: an FTS5 table `report_search` (rowid = report id) with the report's words, and the typo
-keys of the names' words (domain.searchtext.typo_keys: a symmetric deletion index, so one letter
-wrong, missing, extra or swapped is still an exact look-up). PostgreSQL: a table `report_search`
-with a `tsvector` of the same words under GIN, and the names under a pg_trgm GIN index, searched
-by word similarity for typos. Both get text normalised in Python (no case, accents, punctuation;
-each name's words sorted), so they index alike. Reference codes and passport numbers are not in
+Each report's row holds its words (names and description) and the typo keys of the names' words
+(domain.searchtext.typo_keys: a symmetric deletion index, so one letter wrong, missing, extra or
+two swapped is still an exact look-up). SQLite: an FTS5 table `report_search` (rowid = report
+id) with both as columns. PostgreSQL: a table `report_search` with both as `tsvector`s under
+GIN, and the names, each one's words sorted, under a pg_trgm GIN index for names merely alike.
+Both get text normalised in Python (no case, accents or punctuation), so they index alike. Reference codes and passport numbers are not in
 the index: a code is found through the reports' unique index, a passport number through
 `passport_reports`, the one place a number is looked up.
 
@@ -51,13 +51,17 @@ POSTGRES_INDEX = (
     f"CREATE TABLE IF NOT EXISTS {TABLE} ("
     " report_id integer PRIMARY KEY REFERENCES reports (id) ON DELETE CASCADE,"
     " names text NOT NULL DEFAULT '',"
-    " document tsvector NOT NULL)",
+    " document tsvector NOT NULL,"
+    " typos tsvector NOT NULL)",
     f"CREATE INDEX IF NOT EXISTS ix_{TABLE}_document ON {TABLE} USING gin (document)",
+    f"CREATE INDEX IF NOT EXISTS ix_{TABLE}_typos ON {TABLE} USING gin (typos)",
     f"CREATE INDEX IF NOT EXISTS ix_{TABLE}_names ON {TABLE} USING gin (names gin_trgm_ops)",
 )
 
 _sqlite_index = table(TABLE, column("rowid"), column("words"), column("typos"))
-_postgres_index = table(TABLE, column("report_id"), column("names"), column("document"))
+_postgres_index = table(TABLE, column("report_id"), column("names"), column("document"),
+                        column("typos"))
+SIMPLE = literal_column("'simple'")  # the text search configuration: no stemming, no stop words
 _reports = table("reports", column("id"), column("description"))
 _persons = table("persons", column("id"), column("report_id"), column("name"))
 
@@ -173,12 +177,14 @@ def _refresh_batch(connection, report_ids):
         return
     connection.execute(delete(_postgres_index).where(_postgres_index.c.report_id.in_(report_ids)))
     rows = [{"report_id": report_id, "names": searchtext.names_text(names[report_id]),
-             "words": searchtext.document_text(names[report_id], text_)}
+             "words": searchtext.document_text(names[report_id], text_),
+             "typo_keys": searchtext.typo_text(names[report_id])}
             for report_id, text_ in descriptions.items()]
     if rows:
         connection.execute(
             _postgres_index.insert().values(
-                document=func.to_tsvector(literal_column("'simple'"), bindparam("words"))),
+                document=func.to_tsvector(SIMPLE, bindparam("words")),
+                typos=func.to_tsvector(SIMPLE, bindparam("typo_keys"))),
             rows)
 
 
@@ -200,20 +206,27 @@ def passport_reports(typed):
     return select(Person.report_id).where(Person.passport_no == key) if key else None
 
 
+def _typo_query(words, quote, either, both):
+    """Every word, or one of its typo keys: `quote` writes a key, `either` and `both` join."""
+    return both.join("(" + either.join(quote(key) for key in sorted(searchtext.typo_keys(word)))
+                     + ")" for word in words)
+
+
 def _text_matches(words, dialect):
     """The ids of reports whose names and description hold every word, or whose names hold
-    every word give or take a typo."""
+    every word give or take a typo (the same typo keys in both databases; on PostgreSQL also a
+    name like the typed one by pg_trgm's word similarity)."""
     if dialect == "sqlite":
         every_word = " AND ".join(f'"{word}"' for word in words)
-        typos = " AND ".join(
-            "(" + " OR ".join(f'"{key}"' for key in sorted(searchtext.typo_keys(word))) + ")"
-            for word in words)
+        typos = _typo_query(words, lambda key: f'"{key}"', " OR ", " AND ")
         expression = f"words : ({every_word}) OR typos : ({typos})"
         return select(_sqlite_index.c.rowid).where(literal_column(TABLE).match(expression))
     index = _postgres_index.c
     return select(index.report_id).where(or_(
-        index.document.op("@@")(func.plainto_tsquery(literal_column("'simple'"), " ".join(words))),
-        # word similarity of the typed name to the best matching stretch of the names (pg_trgm's
+        index.document.op("@@")(func.plainto_tsquery(SIMPLE, " ".join(words))),
+        index.typos.op("@@")(func.to_tsquery(
+            SIMPLE, _typo_query(words, lambda key: f"'{key}'", " | ", " & "))),
+        # the typed name against the best matching stretch of the names, by trigrams (pg_trgm's
         # threshold, 0.6), on the trigram index; the words sorted as each name's are.
         index.names.op("%>")(" ".join(sorted(words))),
     ))
