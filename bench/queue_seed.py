@@ -26,8 +26,8 @@ from models import Person
 from models import Report
 from models import User
 from models import Village
-from services.demo import demo_password_hash
 from services import search
+from services.demo import demo_password_hash
 from services.demo import seed_demo
 
 YEARS = 5

@@ -6,9 +6,9 @@ Each report's row holds its words (names and description) and the typo keys of t
 two swapped is still an exact look-up). SQLite: an FTS5 table `report_search` (rowid = report
 id) with both as columns. PostgreSQL: a table `report_search` with both as `tsvector`s under
 GIN, and the names, each one's words sorted, under a pg_trgm GIN index for names merely alike.
-Both get text normalised in Python (no case, accents or punctuation), so they index alike. Reference codes and passport numbers are not in
-the index: a code is found through the reports' unique index, a passport number through
-`passport_reports`, the one place a number is looked up.
+Both get text normalised in Python (no case, accents or punctuation), so they index alike.
+Reference codes and passport numbers are not in the index: a code is found through the reports'
+unique index, a passport number through `passport_reports`, the one place a number is looked up.
 
 The index follows the database session (init_app): whenever a flush inserts, edits or deletes a
 report's description or a person (new reports, edits, merges, anonymising, purges), the changed

@@ -5,8 +5,9 @@ step with every write, in the write's own transaction."""
 
 import pytest
 from sqlalchemy import delete
+from sqlalchemy import func
 from sqlalchemy import select
-from sqlalchemy import text
+from sqlalchemy import table
 from sqlalchemy import update
 
 from domain import Status
@@ -30,7 +31,7 @@ def found(typed):
 
 def index_rows():
     """How many reports the index holds."""
-    return db.session.scalar(text(f"SELECT count(*) FROM {search.TABLE}"))
+    return db.session.scalar(select(func.count()).select_from(table(search.TABLE)))
 
 
 @pytest.fixture
@@ -174,8 +175,8 @@ def test_the_index_changes_in_the_writes_own_transaction(app, seen):
 
 def test_reindex_rebuilds_the_index(app, runner, seen):
     with app.app_context():
-        total = db.session.scalar(select(db.func.count(Report.id)))
-        db.session.execute(text(f"DELETE FROM {search.TABLE}"))
+        total = db.session.scalar(select(func.count(Report.id)))
+        db.session.execute(delete(table(search.TABLE)))
         db.session.commit()
         assert found("nguyen thanh") == set()
     result = runner.invoke(args=["reindex"])

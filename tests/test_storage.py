@@ -7,8 +7,8 @@ from flask_migrate import upgrade
 from sqlalchemy import inspect
 from sqlalchemy import text
 
-from app import outside_search_index
 from app import create_app
+from app import outside_search_index
 from extensions import db
 from tests.conftest import USING_POSTGRES
 from tests.conftest import database_uri
