@@ -3,9 +3,15 @@ names whatever their accents, word order or one typo, passport numbers, referenc
 description words, in every status and only in the villages the user may see; the index kept in
 step with every write, in the write's own transaction."""
 
+import uuid
+from datetime import UTC
+from datetime import datetime
+
 import pytest
+from flask_migrate import upgrade
 from sqlalchemy import delete
 from sqlalchemy import func
+from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy import table
 from sqlalchemy import update
@@ -14,6 +20,7 @@ from domain import Status
 from extensions import db
 from models import Person
 from models import Report
+from models import Village
 from services import search
 from tests import factories
 from tests.report_helpers import post_form
@@ -210,3 +217,27 @@ def test_a_search_reads_the_index_not_every_report(app, seen):
                 assert f"ix_{search.TABLE}_{index}" in plan, plan
             assert "Seq Scan" not in plan
         db.session.rollback()
+
+
+def test_the_migration_indexes_the_reports_already_there(empty_database):
+    """Reports written before the index existed are found once the migration has run."""
+    with empty_database.app_context():
+        upgrade(revision="5dd4562becc5")
+        connection = db.session.connection()
+        village = connection.execute(insert(Village.__table__).values(
+            name="Kasu", kecamatan="Belakang Padang", kabupaten="Kota Batam",
+            province="Kepulauan Riau", active=True).returning(Village.id)).scalar_one()
+        now = datetime.now(UTC)
+        report = connection.execute(insert(Report.__table__).values(
+            code="KX7M-3QFA", client_uuid=str(uuid.uuid4()), village_id=village,
+            source="official", reporter_name="", reporter_phone="", anonymous=False,
+            category="lodging", urgency="normal", observed_at=now, address="", rt_rw="",
+            description="Seen at the jetty.", status="closed", version=1, created_at=now,
+            updated_at=now).returning(Report.id)).scalar_one()
+        connection.execute(insert(Person.__table__).values(
+            report_id=report, name="Đặng Thị Hoa", name_key="", sex="female", nationality="VN",
+            passport_no="", permit_type=""))
+        db.session.commit()
+        upgrade()
+        assert found("hoa dang") == {"KX7M-3QFA"}
+        assert found("jetty") == {"KX7M-3QFA"}

@@ -11,7 +11,6 @@ from app import create_app
 from app import outside_search_index
 from extensions import db
 from tests.conftest import USING_POSTGRES
-from tests.conftest import database_uri
 
 
 def test_sqlite_runs_in_wal_with_foreign_keys(app):
@@ -21,22 +20,6 @@ def test_sqlite_runs_in_wal_with_foreign_keys(app):
         assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 5000
-
-
-@pytest.fixture
-def empty_database(tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri(tmp_path)})
-    with app.app_context():
-        db.drop_all()
-        db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        db.session.commit()
-        db.engine.dispose()
 
 
 def test_migrations_build_the_schema_from_empty(empty_database):
