@@ -19,9 +19,7 @@ depends_on = None
 
 
 def upgrade():
-    connection = op.get_bind()
-    search.create_index(connection)
-    search.rebuild(connection)
+    search.create_index(op.get_bind(), fill=True)
 
 
 def downgrade():
