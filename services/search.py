@@ -71,7 +71,7 @@ _persons = table("persons", column("id"), column("report_id"), column("name"))
 
 def init_app(_app):
     """Keep the index in step with the app's database session, and make and drop it with the
-    schema (db.create_all and drop_all, as the tests do). Both listeners belong to objects every
+    schema (db.create_all and drop_all, as the tests do). The listeners belong to objects every
     app of the process shares, so they are added once."""
     for target, name, listener in ((db.session, "after_flush", _reindex_changed_reports),
                                    (db.session, "do_orm_execute", _follow_bulk_writes),
