@@ -94,14 +94,13 @@ class QueueFilters:
 
 def _conditions(filters, user_id, dialect=None, for_counts=False):
     """The WHERE terms for `filters`, villages aside (the callers scope them); the counts per
-    status leave out the tab and the search. A search looks in every status, whatever the tab:
-    "have we seen this passport before?" means closed reports too. `user_id` is who "me" is;
-    `dialect` the database's, which the search's index depends on."""
+    status leave out the tab and the search. `user_id` is who "me" is; `dialect` the
+    database's, which the search's index depends on."""
     conditions = []
     if filters.q and not for_counts:
         found = search.matching_reports(filters.q, dialect)
         conditions.append(false() if found is None else Report.id.in_(found))
-    elif not for_counts and filters.status == OPEN:
+    if not for_counts and filters.status == OPEN:
         conditions.append(IS_OPEN)
     elif not for_counts and filters.status != ALL:
         conditions.append(Report.status == filters.status)

@@ -48,9 +48,8 @@ TAB_ORDER = (OPEN, ALL, *Status)
 
 def queue_tabs(filters):
     """The queue's tabs, (key, title, URL): open reports, all, then each status. Their URLs keep
-    the other filters but leave a search, which looks in every status; worked out once per
-    filters, as they depend on nothing else."""
-    filters = replace(filters, status=OPEN, page=1, q="")
+    the other filters; worked out once per filters, as they depend on nothing else."""
+    filters = replace(filters, status=OPEN, page=1)
     urls = remembered("queue tab URLs", (request.script_root, filters), lambda: {
         tab: url_for("review.queue", **filters.as_args(status=tab)) for tab in TAB_ORDER})
     titles = {OPEN: _("Open"), ALL: _("All")}
