@@ -28,6 +28,7 @@ from models import User
 from models import Village
 from models import keyring
 from models import passport_index
+from services import search
 from services.demo import demo_password_hash
 from services.demo import seed_demo
 
@@ -140,6 +141,7 @@ def seed_reports(total=100_000, seed=4):
         if len(report_rows) >= CHUNK:
             _flush(report_rows, person_rows, event_rows)
     _flush(report_rows, person_rows, event_rows)
+    search.rebuild(db.session.connection())  # the bulk inserts went around the session's index
     db.session.commit()
     return {"villages": len(villages)}
 

@@ -13,19 +13,14 @@ from typing import NamedTuple
 
 from cachetools import LRUCache
 from flask import current_app
-from sqlalchemy import and_
-from sqlalchemy import exists
 from sqlalchemy import false
 from sqlalchemy import func
 from sqlalchemy import literal_column
-from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import union_all
 
 from domain import Status
 from domain import Urgency
-from domain import matching
-from domain import refcodes
 from domain.calendar import day_end
 from domain.calendar import midnight_utc
 from extensions import db
@@ -33,7 +28,7 @@ from models import Person
 from models import Report
 from models import User
 from models import Village
-from services.passports import passport_equals
+from services import search
 
 OPEN = "open"  # the default tab: every status but closed
 ALL = "all"
@@ -43,7 +38,6 @@ SORTS = ("default", "newest", "activity")
 PER_PAGE = 25
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
-MAX_SEARCH_WORDS = 6
 
 # The literal (not a bound parameter) lets SQLite use the partial index on open reports.
 IS_OPEN = Report.status != literal_column(f"'{Status.CLOSED}'")
@@ -98,29 +92,14 @@ class QueueFilters:
                 self.date_from, self.date_to)
 
 
-def _search_condition(text):
-    """A reference code matches exactly; otherwise every word must be found in the
-    description, a person's name, or be a person's passport number."""
-    code = refcodes.normalize(text)
-    if code:
-        return Report.code == code
-    terms = []
-    for word in text.split()[:MAX_SEARCH_WORDS]:
-        if not any(character.isalnum() for character in word):
-            return false()  # punctuation alone (`%`, `_`, `-`) would match nearly everything
-        in_persons = [passport_equals(word)]
-        key = matching.name_key(word)
-        if key:
-            in_persons.append(Person.name_key.contains(key, autoescape=True))
-        person_match = exists().where(Person.report_id == Report.id, or_(*in_persons))
-        terms.append(or_(Report.description.icontains(word, autoescape=True), person_match))
-    return and_(*terms)
-
-
-def _conditions(filters, user_id, for_counts=False):
+def _conditions(filters, user_id, dialect=None, for_counts=False):
     """The WHERE terms for `filters`, villages aside (the callers scope them); the counts per
-    status leave out the tab and the search. `user_id` is who "me" is."""
+    status leave out the tab and the search. `user_id` is who "me" is; `dialect` the
+    database's, which the search's index depends on."""
     conditions = []
+    if filters.q and not for_counts:
+        found = search.matching_reports(filters.q, dialect)
+        conditions.append(false() if found is None else Report.id.in_(found))
     if not for_counts and filters.status == OPEN:
         conditions.append(IS_OPEN)
     elif not for_counts and filters.status != ALL:
@@ -136,8 +115,6 @@ def _conditions(filters, user_id, for_counts=False):
         conditions.append(Report.created_at >= midnight_utc(filters.date_from))
     if filters.date_to:
         conditions.append(Report.created_at < day_end(filters.date_to))
-    if filters.q and not for_counts:
-        conditions.append(_search_condition(filters.q))
     return conditions
 
 
@@ -185,7 +162,8 @@ def queue_page(user, filters):
     village_ids, user_id = _scope(user, filters)
     if village_ids == ():
         return [], False
-    rows = db.session.execute(page_statement(filters, village_ids, user_id)).all()
+    statement = page_statement(filters, village_ids, user_id, db.engine.dialect.name)
+    rows = db.session.execute(statement).all()
     reports = [QueueRow(*row) for row in rows]
     return reports[: filters.per_page], len(rows) > filters.per_page
 
@@ -193,18 +171,23 @@ def queue_page(user, filters):
 # Building a statement costs more than running it, and officers mostly open the same few views;
 # the statements depend on nothing but these arguments.
 @lru_cache(maxsize=256)
-def page_statement(filters, village_ids, user_id):
+def page_statement(filters, village_ids, user_id, dialect):
     """The statement of a page of rows: first the ids of the page's reports, then what the rows
     show, worked out for those reports only.
 
-    An officer's reports are read village by village, each village's first rows straight from an
+    A search starts from the reports the index finds, kept if in the user's villages. Otherwise
+    an officer's reports are read village by village, each village's first rows straight from an
     index in the page's order, then merged: a village's reports lie together in those indexes,
     while across several villages the database would have to choose between reading in order and
     skipping other villages' rows, or fetching all of the officer's reports and sorting them."""
-    conditions = _conditions(filters, user_id)
+    conditions = _conditions(filters, user_id, dialect)
     order = order_by(filters.sort)
     ids = select(Report.id).where(*conditions).order_by(*order)
-    if village_ids is not None:
+    if village_ids is not None and filters.q:
+        # `+ 0` keeps the village out of the index choice: the database starts from the few
+        # reports the search finds, not from every report of the villages.
+        ids = ids.where((Report.village_id + 0).in_(village_ids))
+    elif village_ids is not None:
         names = dict.fromkeys([*(name for name, _descending in ORDERS[filters.sort]), "id"])
         sort_columns = [Report.__table__.c[name] for name in names]
         arms = [
@@ -249,7 +232,8 @@ class CountsCache:
             cached = self.entries.get(key)
         if cached and cached[0] == stamp:
             return cached[1]
-        conditions = [*_in_villages(village_ids), *_conditions(filters, key[1], for_counts=True)]
+        conditions = [*_in_villages(village_ids),
+                      *_conditions(filters, key[1], for_counts=True)]
         if filters.village:
             conditions.append(Report.village_id == filters.village)
         rows = db.session.execute(

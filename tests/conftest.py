@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy import text
 
 from app import create_app
 from domain.encryption import new_key
@@ -151,3 +152,20 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.flaky(reruns=1))
             if not os.access(CHROMIUM, os.X_OK):
                 item.add_marker(skip)
+
+
+@pytest.fixture
+def empty_database(tmp_path):
+    """An app on a database with no tables at all, for the migrations to build."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri(tmp_path)})
+    with app.app_context():
+        db.drop_all()
+        db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.session.commit()
+        db.engine.dispose()

@@ -161,7 +161,7 @@ def test_assignee_filter(app, client, auth, codes):
         ("mangroves", ["tip"]),
         ("BOAT night", ["tip"]),
         ("boat city", []),
-        ("guests", ["old_urgent", "new_urgent", "old_normal"]),
+        ("guests", ["old_urgent", "new_urgent", "closed", "old_normal"]),
         ("Tan Wei", ["new_urgent"]),
         ("wei", ["new_urgent"]),
         ("x1234567", ["new_urgent"]),
@@ -179,11 +179,13 @@ def test_search(app, client, auth, codes, typed, expected):
     assert listed(client.get("/review/", query_string={"q": typed})) == [codes[n] for n in expected]
 
 
-def test_search_within_all_finds_closed_reports(client, auth, codes):
+def test_a_search_from_the_first_tab_looks_in_every_status(client, auth, codes):
     auth.sign_in_as("petugas")
-    assert listed(client.get("/review/", query_string={"q": codes["closed"]})) == []
-    assert listed(client.get("/review/", query_string={"q": codes["closed"], "status": "all"})) == [
-        codes["closed"]]
+    response = client.get("/review/", query_string={"q": codes["closed"]})
+    assert listed(response) == [codes["closed"]]
+    assert 'data-tab="all" href="/review/?status=all&amp;q=' in response.data.decode()
+    assert 'aria-current="page">Semua' in response.data.decode()
+    assert listed(client.get("/review/", query_string={"q": codes["closed"], "status": "new"})) == []
 
 
 def test_pages(app, client, auth):

@@ -8,6 +8,7 @@ from sqlalchemy import event
 
 from extensions import db
 from services import notify
+from services import search
 from web import access
 from web import template_globals
 from web.articles import load_library
@@ -25,6 +26,7 @@ def init_app(app):
     app.after_request(set_cache_headers)
     template_globals.register(app)
     notify.init_app(app)
+    search.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             event.listen(db.engine, "connect", _tune_sqlite)

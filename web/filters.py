@@ -6,9 +6,11 @@ from domain import Source
 from domain import Urgency
 from domain import refcodes
 from domain.calendar import parse_day
+from services.queue import ALL
 from services.queue import ASSIGNEES
 from services.queue import MAX_PAGE
 from services.queue import MAX_PER_PAGE
+from services.queue import OPEN
 from services.queue import SORTS
 from services.queue import TABS
 from services.queue import QueueFilters
@@ -81,6 +83,10 @@ def queue_filters(args, village_ids):
     _read_number(args, "page", MAX_PAGE, values, errors)
     _read_number(args, "per_page", MAX_PER_PAGE, values, errors)
     values["q"] = " ".join(printable(args.get("q", "")).split())[:MAX_QUERY_LENGTH]
+    if values["q"] and values.get("status", OPEN) == OPEN:
+        # "Have we seen this passport before?" means closed reports too: a search made from
+        # the first tab looks in every status (the All tab); another tab narrows it.
+        values["status"] = ALL
     return QueueFilters(**values), errors
 
 

@@ -60,7 +60,7 @@ def test_officer_triages_a_report_while_the_official_follows(page, official, fre
     rows = page.locator(".queue-row")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text(code)
-    expect(page).to_have_url(re.compile(rf"/review/\?q={fresh_report['word']}$"))
+    expect(page).to_have_url(re.compile(rf"/review/\?status=all&q={fresh_report['word']}$"))
     page.click(f".queue-row a:has-text('{code}')")
     expect(page.locator("h1")).to_contain_text(code)
     official_sees(official, report_id, "Terkirim")
@@ -106,7 +106,7 @@ def test_queue_state_survives_back_and_reload(page, fresh_report):
     page.goto("/review/")
     open_fold(page, ".filter-more")
     page.fill("#q", fresh_report["word"])
-    expect(page).to_have_url(re.compile(rf"/review/\?q={fresh_report['word']}$"))
+    expect(page).to_have_url(re.compile(rf"/review/\?status=all&q={fresh_report['word']}$"))
     expect(page.locator(".queue-row")).to_have_count(1)
     searched = page.url
     open_fold(page, ".tabs-more")

@@ -1,0 +1,267 @@
+"""The reports' search index: a real full-text index of the persons' names and the description,
+kept in step with every write in the same transaction.
+
+Each report's row holds its words (names and description) and the typo keys of the names' words
+(domain.searchtext.typo_keys: a symmetric deletion index, so one letter wrong, missing, extra or
+two swapped is still an exact look-up). SQLite: an FTS5 table `report_search` (rowid = report
+id) with both as columns. PostgreSQL: a table `report_search` with both as `tsvector`s under
+GIN, and the names, each one's words sorted, under a pg_trgm GIN index for names merely alike.
+Both get text normalised in Python (no case, accents or punctuation), so they index alike.
+Reference codes and passport numbers are not in the index: a code is found through the reports'
+unique index, a passport number through `passport_reports`, the one place a number is looked up.
+
+The index follows the database session (init_app): whenever a flush inserts, edits or deletes a
+report's description or a person (new reports, edits, merges, anonymising, purges), the changed
+reports' rows are rewritten inside that flush, so they commit or roll back with the write. An
+ORM bulk statement on reports or persons (session.execute(update(Person)...), delete(Report)
+... as a purge may issue: deleting a report through the session is refused, its events being
+the audit trail) has the reports it touches rewritten right after it runs. On PostgreSQL a
+report deleted any way at all takes its row along (a foreign key). `flask reindex` rebuilds
+everything."""
+
+from sqlalchemy import bindparam
+from sqlalchemy import column
+from sqlalchemy import delete
+from sqlalchemy import event
+from sqlalchemy import func
+from sqlalchemy import inspect
+from sqlalchemy import literal_column
+from sqlalchemy import select
+from sqlalchemy import table
+from sqlalchemy import text
+from sqlalchemy import union_all
+
+from domain import matching
+from domain import refcodes
+from domain import searchtext
+from extensions import db
+from models import Person
+from models import Report
+from services.passports import passport_equals
+
+TABLE = "report_search"
+REFRESH_BATCH = 500  # reports rewritten per statement
+
+SQLITE_INDEX = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
+    "words, typos, tokenize = 'unicode61 remove_diacritics 2', detail = 'column')",
+)
+POSTGRES_INDEX = (
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    f"CREATE TABLE IF NOT EXISTS {TABLE} ("
+    " report_id integer PRIMARY KEY REFERENCES reports (id) ON DELETE CASCADE,"
+    " names text NOT NULL DEFAULT '',"
+    " document tsvector NOT NULL,"
+    " typos tsvector NOT NULL)",
+)
+# Without fastupdate a GIN index takes each write at once: with it, writes wait in a list that
+# every search reads through until a VACUUM, and a search for a rare word took milliseconds
+# more per thousand reports written since.
+POSTGRES_LOOKUPS = tuple(
+    f"CREATE INDEX IF NOT EXISTS ix_{TABLE}_{indexed} ON {TABLE} "
+    f"USING gin ({indexed}{operators}) WITH (fastupdate = off)"
+    for indexed, operators in (("document", ""), ("typos", ""), ("names", " gin_trgm_ops")))
+
+_sqlite_index = table(TABLE, column("rowid"), column("words"), column("typos"))
+_postgres_index = table(TABLE, column("report_id"), column("names"), column("document"),
+                        column("typos"))
+SIMPLE = literal_column("'simple'")  # the text search configuration: no stemming, no stop words
+_reports = table("reports", column("id"), column("description"))
+_persons = table("persons", column("id"), column("report_id"), column("name"))
+
+
+def init_app(_app):
+    """Keep the index in step with the app's database session, and make and drop it with the
+    schema (db.create_all and drop_all, as the tests do). The listeners belong to objects every
+    app of the process shares, so they are added once."""
+    for target, name, listener in ((db.session, "after_flush", _reindex_changed_reports),
+                                   (db.session, "do_orm_execute", _follow_bulk_writes),
+                                   (db.metadata, "after_create", _create_with_schema),
+                                   (db.metadata, "before_drop", _drop_with_schema)):
+        if not event.contains(target, name, listener):
+            event.listen(target, name, listener)
+
+
+def create_index(connection, fill=False):
+    """Make the index's tables (none of the models': an FTS5 table is no ordinary table); with
+    `fill`, index the reports already there."""
+    sqlite = connection.dialect.name == "sqlite"
+    for statement in SQLITE_INDEX if sqlite else POSTGRES_INDEX + POSTGRES_LOOKUPS:
+        connection.execute(text(statement))
+    if fill:
+        rebuild(connection)
+
+
+def drop_index(connection):
+    connection.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
+
+
+def is_index_table(name):
+    """Whether a table is the index or one of the tables FTS5 keeps for it (report_search_data,
+    ...): not in the models, so schema comparisons leave them out."""
+    return name == TABLE or name.startswith(f"{TABLE}_")
+
+
+def _create_with_schema(_metadata, connection, **_kw):
+    create_index(connection)
+
+
+def _drop_with_schema(_metadata, connection, **_kw):
+    drop_index(connection)
+
+
+def _changed_report_ids(session):
+    """The reports whose indexed text this flush may have changed."""
+    changed = set()
+    for instance in session.new:
+        if isinstance(instance, Report):
+            changed.add(instance.id)
+        elif isinstance(instance, Person):
+            changed.add(instance.report_id)
+    for instance in session.deleted:
+        if isinstance(instance, Report | Person):
+            changed.add(instance.id if isinstance(instance, Report) else instance.report_id)
+    for instance in session.dirty:
+        state = inspect(instance)
+        if isinstance(instance, Report) and state.attrs.description.history.has_changes():
+            changed.add(instance.id)
+        elif isinstance(instance, Person):
+            moved = state.attrs.report_id.history
+            if moved.has_changes() or state.attrs.name.history.has_changes():
+                changed.update([instance.report_id, *moved.deleted])
+    changed.discard(None)
+    return changed
+
+
+def _reindex_changed_reports(session, _flush_context):
+    report_ids = _changed_report_ids(session)
+    if report_ids:
+        refresh(session.connection(), report_ids)
+
+
+def _follow_bulk_writes(execute_state):
+    """Run an ORM bulk UPDATE or DELETE of reports or persons, then rewrite the index rows of
+    the reports it touched (found first with the statement's own WHERE)."""
+    if not (execute_state.is_update or execute_state.is_delete):
+        return None
+    mapper = execute_state.bind_mapper
+    entity = mapper.class_ if mapper is not None else None
+    if entity not in (Report, Person):
+        return None
+    touched = select(Report.id if entity is Report else Person.report_id)
+    if execute_state.statement.whereclause is not None:
+        touched = touched.where(execute_state.statement.whereclause)
+    report_ids = set(execute_state.session.execute(touched).scalars())
+    result = execute_state.invoke_statement()
+    if report_ids:
+        refresh(execute_state.session.connection(), report_ids)
+    return result
+
+
+def refresh(connection, report_ids):
+    """Rewrite the index rows of these reports from what the database holds now, in the
+    connection's transaction; a report that no longer exists loses its row."""
+    report_ids = sorted(report_ids)
+    for start in range(0, len(report_ids), REFRESH_BATCH):
+        _refresh_batch(connection, report_ids[start:start + REFRESH_BATCH])
+
+
+def _refresh_batch(connection, report_ids):
+    descriptions = dict(connection.execute(
+        select(_reports.c.id, _reports.c.description).where(_reports.c.id.in_(report_ids))).all())
+    names = {report_id: [] for report_id in descriptions}
+    for report_id, name in connection.execute(
+            select(_persons.c.report_id, _persons.c.name)
+            .where(_persons.c.report_id.in_(report_ids)).order_by(_persons.c.id)):
+        names[report_id].append(name or "")
+    if connection.dialect.name == "sqlite":
+        connection.execute(delete(_sqlite_index).where(_sqlite_index.c.rowid.in_(report_ids)))
+        rows = [{"rowid": report_id, "words": searchtext.document_text(names[report_id], text_),
+                 "typos": searchtext.typo_text(names[report_id])}
+                for report_id, text_ in descriptions.items()]
+        if rows:
+            connection.execute(_sqlite_index.insert(), rows)
+        return
+    connection.execute(delete(_postgres_index).where(_postgres_index.c.report_id.in_(report_ids)))
+    rows = [{"report_id": report_id, "names": searchtext.names_text(names[report_id]),
+             "words": searchtext.document_text(names[report_id], text_),
+             "typo_keys": searchtext.typo_text(names[report_id])}
+            for report_id, text_ in descriptions.items()]
+    if rows:
+        connection.execute(
+            _postgres_index.insert().values(
+                document=func.to_tsvector(SIMPLE, bindparam("words")),
+                typos=func.to_tsvector(SIMPLE, bindparam("typo_keys"))),
+            rows)
+
+
+def rebuild(connection):
+    """Index every report anew (`flask reindex`, and the migration that makes the index);
+    returns how many reports were indexed. PostgreSQL's lookups are built again after the rows
+    are written: quicker than writing into them row by row."""
+    postgres = connection.dialect.name != "sqlite"
+    if postgres:
+        for indexed in ("document", "typos", "names"):
+            connection.execute(text(f"DROP INDEX IF EXISTS ix_{TABLE}_{indexed}"))
+    connection.execute(delete(_postgres_index if postgres else _sqlite_index))
+    report_ids = connection.execute(select(_reports.c.id)).scalars().all()
+    refresh(connection, report_ids)
+    if postgres:
+        for statement in POSTGRES_LOOKUPS:
+            connection.execute(text(statement))
+    return len(report_ids)
+
+
+def passport_reports(typed):
+    """The ids of reports with a person whose passport number is what was typed (exact, after
+    normalising), or None when nothing typed could be one. The one place the search looks a
+    passport number up."""
+    if not matching.passport_key(typed):
+        return None
+    return select(Person.report_id).where(passport_equals(typed))
+
+
+def _typo_query(words, quote, either, both):
+    """Every word, or one of its typo keys: `quote` writes a key, `either` and `both` join."""
+    return both.join("(" + either.join(quote(key) for key in sorted(searchtext.typo_keys(word)))
+                     + ")" for word in words)
+
+
+def _text_matches(words, dialect):
+    """Selects of the ids of reports whose names and description hold every word, or whose
+    names hold every word give or take a typo (the same typo keys in both databases; on
+    PostgreSQL also a name like the typed one by pg_trgm's word similarity)."""
+    if dialect == "sqlite":
+        every_word = " AND ".join(f'"{word}"' for word in words)
+        typos = _typo_query(words, lambda key: f'"{key}"', " OR ", " AND ")
+        expression = f"words : ({every_word}) OR typos : ({typos})"
+        return [select(_sqlite_index.c.rowid).where(literal_column(TABLE).match(expression))]
+    # Three look-ups, each on its own GIN index: as one OR, the planner would rather read
+    # the whole table when it expects many matches.
+    index = _postgres_index.c
+    typos = _typo_query(words, lambda key: f"'{key}'", " | ", " & ")
+    return [
+        select(index.report_id).where(
+            index.document.op("@@")(func.plainto_tsquery(SIMPLE, " ".join(words)))),
+        select(index.report_id).where(index.typos.op("@@")(func.to_tsquery(SIMPLE, typos))),
+        # the typed name against the best matching stretch of the names, by trigrams (pg_trgm's
+        # threshold, 0.6); the words sorted as each name's are.
+        select(index.report_id).where(index.names.op("%>")(" ".join(sorted(words)))),
+    ]
+
+
+def matching_reports(typed, dialect):
+    """The ids of the reports a search finds, in every status and village (the caller scopes
+    them): its reference code, a passport number, or its words in the names and description.
+    `dialect` is the database's ("sqlite" or "postgresql")."""
+    parts = []
+    code = refcodes.normalize(typed)
+    if code:
+        parts.append(select(Report.id).where(Report.code == code))
+    passports = passport_reports(typed)
+    if passports is not None:
+        parts.append(passports)
+    words = searchtext.query_words(typed)
+    if words:
+        parts.extend(_text_matches(words, dialect))
+    return union_all(*parts) if parts else None
