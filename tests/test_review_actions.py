@@ -1,6 +1,7 @@
 """The detail page's actions over HTTP: the whole workflow table, assignment, notes, questions,
 closing with an outcome, lost updates, other villages, fragments versus pages, the audit trail."""
 
+import re
 from itertools import product
 
 import pytest
@@ -150,7 +151,7 @@ def test_note_too_long_is_refused(app, client, officer):
 
 
 @pytest.mark.parametrize("outcome", [o for o in Outcome if o != Outcome.DUPLICATE])
-def test_close_form_starts_from_the_translated_template(app, client, officer, outcome):
+def test_close_form_offers_the_translated_template(app, client, officer, outcome):
     with app.app_context():
         report_id = report_in(Status.IN_REVIEW)
     page = client.get(f"/review/{report_id}").data.decode()
@@ -158,22 +159,70 @@ def test_close_form_starts_from_the_translated_template(app, client, officer, ou
         template = reply_template(outcome)
     assert template in page
     response = post_action(client, app, report_id, "move", {
-        "to": "closed", "outcome": outcome, f"close-{outcome}-message": template + " Salam."})
+        "to": "closed", "close-outcome": outcome, "close-message": template + " Salam."})
     assert response.status_code == 303
     report, events = reload(app, report_id)
     assert report.status == Status.CLOSED and report.outcome == outcome
     assert events[-1].text.endswith("Salam.") and events[-1].visible_to_reporter
 
 
-def test_close_needs_a_known_outcome_and_a_message(app, client, officer):
+def test_one_close_form_with_the_outcome_as_a_choice(app, client, officer):
+    """Six outcomes, one form: a radio per outcome, one message, the original's code once."""
     with app.app_context():
         report_id = report_in(Status.IN_REVIEW)
-    response = post_action(client, app, report_id, "move", {"to": "closed", "outcome": "solved"})
-    assert response.status_code == 422
+    page = client.get(f"/review/{report_id}").data.decode()
+    assert page.count('<form class="close stack"') == 1
+    assert page.count('value="closed"') == 1
+    assert len(re.findall(r'type="radio"[^>]*name="close-outcome"|name="close-outcome"[^>]*type="radio"',
+                          page)) == len(Outcome)
+    assert page.count('name="close-message"') == 1 and page.count('name="close-original"') == 1
+
+
+def test_an_empty_message_sends_the_outcomes_standard_text(app, client, officer):
+    with app.app_context():
+        report_id = report_in(Status.IN_REVIEW)
     response = post_action(client, app, report_id, "move", {
-        "to": "closed", "outcome": "not_found", "close-not_found-message": ""})
-    assert response.status_code == 422 and "Harap isi kolom ini" in response.data.decode()
+        "to": "closed", "close-outcome": "not_found", "close-message": "  "})
+    assert response.status_code == 303
+    with app.test_request_context(headers={"Accept-Language": "id"}):
+        template = reply_template(Outcome.NOT_FOUND)
+    report, events = reload(app, report_id)
+    assert report.outcome == Outcome.NOT_FOUND and events[-1].text == template
+
+
+@pytest.mark.parametrize("sent", [{}, {"close-outcome": "solved"}, {"close-outcome": ""}])
+def test_close_needs_a_known_outcome(app, client, officer, sent):
+    with app.app_context():
+        report_id = report_in(Status.IN_REVIEW)
+    response = post_action(client, app, report_id, "move",
+                           {"to": "closed", "close-message": "Terima kasih.", **sent})
+    assert response.status_code == 422
+    page = response.data.decode()
+    assert "Laporan tidak diselesaikan" in page
+    error = page.split('id="close-outcome-error"')[1]
+    assert "Pilih" in error.split("</p>")[0]
+    assert "Terima kasih." in page  # the officer's text is kept
     assert reload(app, report_id)[0].status == Status.IN_REVIEW
+
+
+def test_close_refuses_a_message_too_long(app, client, officer):
+    with app.app_context():
+        report_id = report_in(Status.IN_REVIEW)
+    response = post_action(client, app, report_id, "move", {
+        "to": "closed", "close-outcome": "not_found", "close-message": "x" * 2001})
+    assert response.status_code == 422 and "Paling banyak 2000 karakter" in response.data.decode()
+    assert reload(app, report_id)[0].status == Status.IN_REVIEW
+
+
+def test_the_original_is_asked_of_a_duplicate_only(app, client, officer):
+    """A code typed in the original's field, then another outcome chosen: the code is ignored."""
+    with app.app_context():
+        report_id = report_in(Status.IN_REVIEW)
+    response = post_action(client, app, report_id, "move", {
+        "to": "closed", "close-outcome": "invalid", "close-message": "", "close-original": "nonsense"})
+    assert response.status_code == 303
+    report, _events = reload(app, report_id)
+    assert report.outcome == Outcome.INVALID and report.duplicate_of_id is None
 
 
 def test_duplicate_links_both_reports(app, client, officer):
@@ -205,6 +254,7 @@ def test_duplicate_needs_a_proper_original(app, client, officer, problem):
     response = post_action(client, app, report_id, "move", move_data(
         Status.CLOSED, Outcome.DUPLICATE, typed))
     assert response.status_code == 422
+    assert 'id="close-original-error"' in response.data.decode()
     assert reload(app, report_id)[0].status == Status.IN_REVIEW
 
 
