@@ -2,6 +2,7 @@
 closing with an outcome, lost updates, other villages, fragments versus pages, the audit trail."""
 
 import re
+from html.parser import HTMLParser
 from itertools import product
 
 import pytest
@@ -376,3 +377,44 @@ def test_events_cannot_be_edited_or_deleted(app):
         with pytest.raises(AppendOnlyError):
             db.session.delete(db.session.get(Event, created.id))
             db.session.commit()
+
+
+class FormReader(HTMLParser):
+    """The fields of one form of a page, as a browser without script would send them."""
+
+    def __init__(self, html, form_class):
+        super().__init__()
+        self.form_class, self.inside, self.action, self.fields = form_class, False, None, {}
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and self.form_class in attrs.get("class", "").split():
+            self.inside, self.action = True, attrs["action"]
+        elif self.inside and tag == "input" and attrs.get("type") in ("hidden", "text"):
+            self.fields[attrs["name"]] = attrs.get("value", "")
+        elif self.inside and tag == "textarea":
+            self.fields[attrs["name"]] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+
+
+def test_the_closing_form_works_as_a_plain_form(app, client, officer, monkeypatch):
+    """Without script: the form as the page has it (its CSRF token checked), an outcome chosen,
+    the message left empty; a 303 back to the page, which shows the report closed."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    with app.app_context():
+        report_id = report_in(Status.IN_REVIEW)
+    form = FormReader(client.get(f"/review/{report_id}").data.decode(), "close")
+    assert form.action == f"/review/{report_id}/move"
+    assert {"csrf_token", "version", "seen", "to", "close-message", "close-original"} <= set(form.fields)
+    response = client.post(form.action, data={**form.fields, "close-outcome": "not_our_authority"})
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).data.decode()
+    assert "Selesai: Bukan wewenang imigrasi." in page
+    assert 'current-status">Selesai<' in page
+    report, events = reload(app, report_id)
+    assert report.outcome == Outcome.NOT_OUR_AUTHORITY
+    assert events[-1].text.startswith("Terima kasih atas laporan Anda. Hal ini di luar wewenang")
