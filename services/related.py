@@ -4,20 +4,21 @@ seven days. A fixed number of statements, however many persons or matches."""
 
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import datetime
 from datetime import timedelta
+from typing import NamedTuple
 
 from sqlalchemy import and_
 from sqlalchemy import literal
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import union_all
-from sqlalchemy.orm import joinedload
-from sqlalchemy.orm import selectinload
 
 from domain import matching
 from extensions import db
 from models import Person
 from models import Report
+from models import Village
 from services.reports import visible_reports
 
 WINDOW = timedelta(days=7)
@@ -30,9 +31,20 @@ NAME = "name"
 NEARBY = "nearby"
 
 
+class RelatedReport(NamedTuple):
+    """What the report page shows of a related report."""
+
+    id: int
+    code: str
+    status: str
+    village: str
+    created_at: datetime
+    names: list
+
+
 @dataclass
 class Match:
-    report: Report
+    report: RelatedReport
     reasons: list = field(default_factory=list)
 
 
@@ -69,25 +81,41 @@ def _candidates(report, user):
 
 
 def related_reports(report, user):
-    """The possible matches of `report`, strongest reasons first, then newest."""
+    """The possible matches of `report`, strongest reasons first, then newest. The candidates
+    are ranked by their ids and reasons alone, so only the shown ones are read, in two
+    statements (the reports, their persons' names), as plain rows."""
     own_keys = [p.name_key for p in report.persons if p.name_key]
+    similar = {}  # name key -> whether it is like one of the report's own; names repeat
     reasons = {}
     for report_id, reason, name_key in _candidates(report, user):
-        if reason == NEARBY and not any(matching.similar_names(name_key, k) for k in own_keys):
-            continue
+        if reason == NEARBY:
+            if name_key not in similar:
+                similar[name_key] = any(matching.similar_names(name_key, k) for k in own_keys)
+            if not similar[name_key]:
+                continue
         reasons.setdefault(report_id, set()).add(reason)
-    if not reasons:
-        return []
     order = (PASSPORT, NAME, NEARBY)
-    found = db.session.scalars(
-        select(Report)
-        .where(Report.id.in_(reasons))
-        .options(joinedload(Report.village), selectinload(Report.persons))
-    ).unique()
-    matches = [Match(r, [x for x in order if x in reasons[r.id]]) for r in found]
-    matches.sort(key=lambda m: (order.index(_strongest(reasons[m.report.id])),
-                                -m.report.id))
-    return matches[:MAX_MATCHES]
+    shown = sorted(reasons, key=lambda report_id: (order.index(_strongest(reasons[report_id])),
+                                                   -report_id))[:MAX_MATCHES]
+    if not shown:
+        return []
+    names = {report_id: [] for report_id in shown}
+    for report_id, name in db.session.execute(
+        select(Person.report_id, Person.name)
+        .where(Person.report_id.in_(shown), Person.name.is_not(None), Person.name != "")
+        .order_by(Person.id)
+    ):
+        names[report_id].append(name)
+    found = {
+        row.id: RelatedReport(*row, names[row.id])
+        for row in db.session.execute(
+            select(Report.id, Report.code, Report.status, Village.name, Report.created_at)
+            .join(Village, Village.id == Report.village_id)
+            .where(Report.id.in_(shown))
+        )
+    }
+    return [Match(found[report_id], [x for x in order if x in reasons[report_id]])
+            for report_id in shown]
 
 
 def _strongest(found):
