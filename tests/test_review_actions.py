@@ -418,3 +418,17 @@ def test_the_closing_form_works_as_a_plain_form(app, client, officer, monkeypatc
     report, events = reload(app, report_id)
     assert report.outcome == Outcome.NOT_OUR_AUTHORITY
     assert events[-1].text.startswith("Terima kasih atas laporan Anda. Hal ini di luar wewenang")
+
+
+def test_a_stale_closing_keeps_the_chosen_outcome_and_text(app, client, officer):
+    with app.app_context():
+        report_id = report_in(Status.IN_REVIEW)
+    seen = reload(app, report_id)[1][-1].id
+    response = client.post(f"/review/{report_id}/move", headers=HX, data={
+        "version": "0", "seen": str(seen), "to": "closed", "close-outcome": "not_found",
+        "close-message": "Kami sudah mencari dua kali."})
+    assert response.status_code == 409
+    page = response.data.decode()
+    assert "Kami sudah mencari dua kali." in page
+    assert re.search(r'value="not_found"[^>]*checked', page)
+    assert reload(app, report_id)[0].status == Status.IN_REVIEW

@@ -1,7 +1,8 @@
-"""The forms of the report detail page that carry text. The report's `version` and the last
-event the officer saw travel beside them as plain hidden inputs (review/_detail.html), not as
-form fields, so a form shown again after a conflict always carries the fresh values. The status
-and assignment buttons need no form class: their one value is the button pressed."""
+"""The forms of the report detail page that carry text, and closing's choice of outcome. The
+report's `version` and the last event the officer saw travel beside them as plain hidden inputs
+(review/_detail.html), not as form fields, so a form shown again after a conflict always carries
+the fresh values. The status and assignment buttons need no form class: their one value is the
+button pressed."""
 
 from wtforms import RadioField
 from wtforms import SelectChoice
