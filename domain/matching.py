@@ -38,7 +38,12 @@ def similar_names(first, second):
     shorter, longer = sorted((set(first.split()), set(second.split())), key=len)
     if len(shorter) >= 2 and shorter <= longer:
         return True
-    return SequenceMatcher(None, first, second).ratio() >= SIMILAR_RATIO
+    # The ratio is at most 2 * shorter / (both lengths): names of far apart lengths never
+    # need the matcher, and its quick upper bound rules out most of the others.
+    if 2 * min(len(first), len(second)) < SIMILAR_RATIO * (len(first) + len(second)):
+        return False
+    matcher = SequenceMatcher(None, first, second)
+    return matcher.quick_ratio() >= SIMILAR_RATIO and matcher.ratio() >= SIMILAR_RATIO
 
 
 # How strongly a person seen matches one seen before (0: not the same person). A strong match

@@ -62,8 +62,8 @@ def move_data(to, outcome=Outcome.NO_VIOLATION, original=""):
     if to == Status.NEEDS_INFO:
         return {"to": to, "info-text": "Which house are they staying in?"}
     if to == Status.CLOSED:
-        return {"to": to, "outcome": outcome, f"close-{outcome}-message": "Thank you.",
-                f"close-{outcome}-original": original}
+        return {"to": to, "close-outcome": outcome, "close-message": "Thank you.",
+                "close-original": original}
     return {"to": to}
 
 

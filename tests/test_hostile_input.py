@@ -22,7 +22,6 @@ from werkzeug.routing import IntegerConverter
 from wtforms.fields.core import UnboundField
 
 from app import create_app
-from domain import Outcome
 from domain import Status
 from extensions import db
 from models import Report
@@ -51,12 +50,12 @@ VALUES = st.one_of(
     st.integers(-(2**70), 2**70).map(str),
 )
 # Inputs read straight from the request by some view, besides the forms' fields.
-PLAIN_NAMES = ["to", "version", "seen", "outcome", "assignee", "lang", "next", "client_uuid", "kept_photo",
+PLAIN_NAMES = ["to", "version", "seen", "assignee", "lang", "next", "client_uuid", "kept_photo",
                "remove_photo", "remove_person", "add_person", "q", "page", "per_page", "village", "user",
                "report", "date_from", "date_to", "status", "category", "urgency", "source", "sort", "index",
                "log", "v", "code", "pin"]
 PREFIXES = {"NoteForm": ["note-"], "InfoRequestForm": ["info-"],
-            "CloseForm": [f"close-{outcome}-" for outcome in Outcome], "PersonForm": ["persons-0-"]}
+            "CloseForm": ["close-"], "PersonForm": ["persons-0-"]}
 
 
 def form_classes():

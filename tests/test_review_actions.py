@@ -1,6 +1,8 @@
 """The detail page's actions over HTTP: the whole workflow table, assignment, notes, questions,
 closing with an outcome, lost updates, other villages, fragments versus pages, the audit trail."""
 
+import re
+from html.parser import HTMLParser
 from itertools import product
 
 import pytest
@@ -150,7 +152,7 @@ def test_note_too_long_is_refused(app, client, officer):
 
 
 @pytest.mark.parametrize("outcome", [o for o in Outcome if o != Outcome.DUPLICATE])
-def test_close_form_starts_from_the_translated_template(app, client, officer, outcome):
+def test_close_form_offers_the_translated_template(app, client, officer, outcome):
     with app.app_context():
         report_id = report_in(Status.IN_REVIEW)
     page = client.get(f"/review/{report_id}").data.decode()
@@ -158,22 +160,70 @@ def test_close_form_starts_from_the_translated_template(app, client, officer, ou
         template = reply_template(outcome)
     assert template in page
     response = post_action(client, app, report_id, "move", {
-        "to": "closed", "outcome": outcome, f"close-{outcome}-message": template + " Salam."})
+        "to": "closed", "close-outcome": outcome, "close-message": template + " Salam."})
     assert response.status_code == 303
     report, events = reload(app, report_id)
     assert report.status == Status.CLOSED and report.outcome == outcome
     assert events[-1].text.endswith("Salam.") and events[-1].visible_to_reporter
 
 
-def test_close_needs_a_known_outcome_and_a_message(app, client, officer):
+def test_one_close_form_with_the_outcome_as_a_choice(app, client, officer):
+    """Six outcomes, one form: a radio per outcome, one message, the original's code once."""
     with app.app_context():
         report_id = report_in(Status.IN_REVIEW)
-    response = post_action(client, app, report_id, "move", {"to": "closed", "outcome": "solved"})
-    assert response.status_code == 422
+    page = client.get(f"/review/{report_id}").data.decode()
+    assert page.count('<form class="close stack"') == 1
+    assert page.count('value="closed"') == 1
+    assert len(re.findall(r'type="radio"[^>]*name="close-outcome"|name="close-outcome"[^>]*type="radio"',
+                          page)) == len(Outcome)
+    assert page.count('name="close-message"') == 1 and page.count('name="close-original"') == 1
+
+
+def test_an_empty_message_sends_the_outcomes_standard_text(app, client, officer):
+    with app.app_context():
+        report_id = report_in(Status.IN_REVIEW)
     response = post_action(client, app, report_id, "move", {
-        "to": "closed", "outcome": "not_found", "close-not_found-message": ""})
-    assert response.status_code == 422 and "Harap isi kolom ini" in response.data.decode()
+        "to": "closed", "close-outcome": "not_found", "close-message": "  "})
+    assert response.status_code == 303
+    with app.test_request_context(headers={"Accept-Language": "id"}):
+        template = reply_template(Outcome.NOT_FOUND)
+    report, events = reload(app, report_id)
+    assert report.outcome == Outcome.NOT_FOUND and events[-1].text == template
+
+
+@pytest.mark.parametrize("sent", [{}, {"close-outcome": "solved"}, {"close-outcome": ""}])
+def test_close_needs_a_known_outcome(app, client, officer, sent):
+    with app.app_context():
+        report_id = report_in(Status.IN_REVIEW)
+    response = post_action(client, app, report_id, "move",
+                           {"to": "closed", "close-message": "Terima kasih.", **sent})
+    assert response.status_code == 422
+    page = response.data.decode()
+    assert "Laporan tidak diselesaikan" in page
+    error = page.split('id="close-outcome-error"')[1]
+    assert "Pilih" in error.split("</p>")[0]
+    assert "Terima kasih." in page  # the officer's text is kept
     assert reload(app, report_id)[0].status == Status.IN_REVIEW
+
+
+def test_close_refuses_a_message_too_long(app, client, officer):
+    with app.app_context():
+        report_id = report_in(Status.IN_REVIEW)
+    response = post_action(client, app, report_id, "move", {
+        "to": "closed", "close-outcome": "not_found", "close-message": "x" * 2001})
+    assert response.status_code == 422 and "Paling banyak 2000 karakter" in response.data.decode()
+    assert reload(app, report_id)[0].status == Status.IN_REVIEW
+
+
+def test_the_original_is_asked_of_a_duplicate_only(app, client, officer):
+    """A code typed in the original's field, then another outcome chosen: the code is ignored."""
+    with app.app_context():
+        report_id = report_in(Status.IN_REVIEW)
+    response = post_action(client, app, report_id, "move", {
+        "to": "closed", "close-outcome": "invalid", "close-message": "", "close-original": "nonsense"})
+    assert response.status_code == 303
+    report, _events = reload(app, report_id)
+    assert report.outcome == Outcome.INVALID and report.duplicate_of_id is None
 
 
 def test_duplicate_links_both_reports(app, client, officer):
@@ -205,6 +255,7 @@ def test_duplicate_needs_a_proper_original(app, client, officer, problem):
     response = post_action(client, app, report_id, "move", move_data(
         Status.CLOSED, Outcome.DUPLICATE, typed))
     assert response.status_code == 422
+    assert 'id="close-original-error"' in response.data.decode()
     assert reload(app, report_id)[0].status == Status.IN_REVIEW
 
 
@@ -326,3 +377,58 @@ def test_events_cannot_be_edited_or_deleted(app):
         with pytest.raises(AppendOnlyError):
             db.session.delete(db.session.get(Event, created.id))
             db.session.commit()
+
+
+class FormReader(HTMLParser):
+    """The fields of one form of a page, as a browser without script would send them."""
+
+    def __init__(self, html, form_class):
+        super().__init__()
+        self.form_class, self.inside, self.action, self.fields = form_class, False, None, {}
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and self.form_class in attrs.get("class", "").split():
+            self.inside, self.action = True, attrs["action"]
+        elif self.inside and tag == "input" and attrs.get("type") in ("hidden", "text"):
+            self.fields[attrs["name"]] = attrs.get("value", "")
+        elif self.inside and tag == "textarea":
+            self.fields[attrs["name"]] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+
+
+def test_the_closing_form_works_as_a_plain_form(app, client, officer, monkeypatch):
+    """Without script: the form as the page has it (its CSRF token checked), an outcome chosen,
+    the message left empty; a 303 back to the page, which shows the report closed."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    with app.app_context():
+        report_id = report_in(Status.IN_REVIEW)
+    form = FormReader(client.get(f"/review/{report_id}").data.decode(), "close")
+    assert form.action == f"/review/{report_id}/move"
+    assert {"csrf_token", "version", "seen", "to", "close-message", "close-original"} <= set(form.fields)
+    response = client.post(form.action, data={**form.fields, "close-outcome": "not_our_authority"})
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).data.decode()
+    assert "Selesai: Bukan wewenang imigrasi." in page
+    assert 'current-status">Selesai<' in page
+    report, events = reload(app, report_id)
+    assert report.outcome == Outcome.NOT_OUR_AUTHORITY
+    assert events[-1].text.startswith("Terima kasih atas laporan Anda. Hal ini di luar wewenang")
+
+
+def test_a_stale_closing_keeps_the_chosen_outcome_and_text(app, client, officer):
+    with app.app_context():
+        report_id = report_in(Status.IN_REVIEW)
+    seen = reload(app, report_id)[1][-1].id
+    response = client.post(f"/review/{report_id}/move", headers=HX, data={
+        "version": "0", "seen": str(seen), "to": "closed", "close-outcome": "not_found",
+        "close-message": "Kami sudah mencari dua kali."})
+    assert response.status_code == 409
+    page = response.data.decode()
+    assert "Kami sudah mencari dua kali." in page
+    assert re.search(r'value="not_found"[^>]*checked', page)
+    assert reload(app, report_id)[0].status == Status.IN_REVIEW

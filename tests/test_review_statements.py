@@ -116,3 +116,61 @@ def test_the_person_page_runs_a_fixed_number_of_statements(app, client, auth):
     assert page.count('class="event sighting"') == 9
     assert len(few) == len(many), (few, many)
     assert len(many) <= 7, many
+
+
+def detail_report(app, events=1, related=1, persons=1, photos=1, age_days=0):
+    """A Tanjung Sari report whose page shows `events` timeline entries (the `created` one among
+    them, the rest by three officers in turn), `related` reports sharing a passport number (in
+    the officer's two other villages, each with two named persons), `persons` and `photos`.
+    Names and passports are its own, and `age_days` keeps reports out of each other's week."""
+    with app.app_context():
+        officers = [factories.user("petugas"), factories.user("admin"),
+                    factories.user("rekan")]
+        created = datetime.now(UTC) - timedelta(days=age_days)
+        report = factories.make_report(persons=0, created_at=created)
+        passports = [f"X{report.id:03d}{number:04d}" for number in range(persons)]
+        for number, passport in enumerate(passports):
+            report.persons.append(Person(name=f"Zhou {report.id} {'ABCDEFGH'[number]}",
+                                         nationality="CN", passport_no=passport))
+        for number in range(events - 1):
+            report.events.append(Event(kind=EventKind.NOTE, actor=officers[number % 3],
+                                       text=f"note {number}", visible_to_reporter=False))
+        for number in range(photos):
+            report.photos.append(Photo(stored_name=f"{report.id}-{number}.jpg",
+                                       thumb_name=f"{report.id}-{number}-t.jpg", sha256="0" * 64,
+                                       size_bytes=1, width=1, height=1))
+        for number in range(related):
+            twin = factories.make_report(["Pemping", "Sekanak Raya"][number % 2], persons=0,
+                                         created_at=created - timedelta(days=400 + number))
+            twin.persons.append(Person(name=f"Chow {report.id}", nationality="HK",
+                                       passport_no=passports[0]))
+            twin.persons.append(Person(name=f"Companion {number}", nationality="HK"))
+        db.session.commit()
+        return report.id
+
+
+@pytest.mark.parametrize(("shown", "few", "many"), [
+    ({"events": 1}, 1, 20),
+    ({"related": 1}, 1, 10),
+    ({"persons": 1, "photos": 1}, 1, 5),
+])
+def test_detail_statements_stay_the_same_for_more_of_each_section(app, client, auth, shown, few, many):
+    """1 against 20 timeline events, 1 against 10 related reports, 1 against 5 persons and 5
+    photos: the same statements. A lazy load per row (an event's actor, a related report's
+    village or persons) would add one statement per row of the bigger page."""
+    with app.app_context():
+        make_officer("rekan", ["Tanjung Sari"])
+    small = detail_report(app, **dict.fromkeys(shown, few), age_days=30)
+    big = detail_report(app, **dict.fromkeys(shown, many), age_days=60)
+    auth.sign_in_as("petugas")
+    few_statements, few_page = statements_for(app, client, f"/review/{small}")
+    many_statements, many_page = statements_for(app, client, f"/review/{big}")
+    key = next(iter(shown))
+    row = {"events": r'<li class="event event-', "related": r'<li>\s*<a href="/review/\d+" class="code">',
+           "persons": r"<strong>Zhou \d+ [A-H]</strong>"}[key]
+    assert (len(re.findall(row, few_page)), len(re.findall(row, many_page))) == (few, many)
+    if key == "related":
+        assert many_page.count("Companion") == many  # each related report's persons shown
+    if key == "persons":
+        assert many_page.count('loading="lazy"') == many
+    assert len(few_statements) == len(many_statements), (few_statements, many_statements)

@@ -23,7 +23,6 @@ from blueprints.review import for_the_office
 from blueprints.review.forms import CloseForm
 from blueprints.review.forms import InfoRequestForm
 from blueprints.review.forms import NoteForm
-from blueprints.review.forms import close_prefix
 from blueprints.review.pages import load_report
 from blueprints.review.pages import reload_report
 from blueprints.review.pages import render_report
@@ -112,10 +111,8 @@ def _conflict(report, forms=None):
 
 def _posted_forms():
     """The text forms as the officer filled them in, to show again unchanged."""
-    outcome = request.form.get("outcome", "")
-    forms = {"note": NoteForm(prefix="note"), "info": InfoRequestForm(prefix="info")}
-    if outcome in set(Outcome):
-        forms[close_prefix(outcome)] = CloseForm(prefix=close_prefix(outcome))
+    forms = {"note": NoteForm(prefix="note"), "info": InfoRequestForm(prefix="info"),
+             "close": CloseForm(prefix="close")}
     return {key: form for key, form in forms.items() if any(f.raw_data for f in form)}
 
 
@@ -183,21 +180,18 @@ def _ask(report, now):
 
 
 def _close(report, now):
-    outcome = request.form.get("outcome", "")
-    if outcome not in set(Outcome):
-        return Result(problem=_("Choose the outcome of the report."))
-    key = close_prefix(outcome)
-    form = CloseForm(prefix=key)
+    form = CloseForm(prefix="close")
     original = None
-    if form.validate() and outcome == Outcome.DUPLICATE:
+    if form.validate() and form.outcome.data == Outcome.DUPLICATE:
         original, problem = _original(report, form.original.data)
         if problem:
             form.original.errors = [problem]
     if form.errors:
-        return Result(problem=_("The report was not closed: see below."), forms={key: form})
+        return Result(problem=_("The report was not closed: see below."), forms={"close": form})
+    outcome = form.outcome.data
     event = workflow.move(report, Status.CLOSED, workflow.OFFICE, now, outcome=outcome,
                           duplicate_of_id=original.id if original else None)
-    _record(report, now, event["kind"], form.message.data.strip(),
+    _record(report, now, event["kind"], form.reply(),
             from_status=event["from_status"], to_status=Status.CLOSED)
     return Result(notice=_("Closed: %(outcome)s.", outcome=label("outcome", outcome)))
 

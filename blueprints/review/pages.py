@@ -37,6 +37,8 @@ from services.related import related_reports
 from web.filters import queue_filters
 from web.fragments import kept
 from web.htmx import render
+from web.labels import label
+from web.labels import reply_template
 from web.navigation import get_report_or_404
 
 DETAIL_OPTIONS = (
@@ -141,7 +143,8 @@ def render_report(report, status=200, forms=None, **workspace):
         "can_close": workflow.Status.CLOSED in moves,
         "can_claim": visibility.may_claim(current_user, report.assignee, officers),
         "officers": visibility.active_officers(officers),
-        "outcomes": list(Outcome),
+        "outcomes": [(outcome.value, label("outcome", outcome), reply_template(outcome))
+                     for outcome in Outcome],
         "forms": blank_forms() | (forms or {}),
         "conflict": None,
         "problem": None,

@@ -15,3 +15,19 @@ document.addEventListener("click", (event) => {
     window.print();
   }
 });
+
+// Closing a report: choosing an outcome puts its standard reply (the choice's hint) in the message
+// to edit, unless the officer has already written one of their own.
+document.addEventListener("change", (event) => {
+  const choice = event.target.closest("form.close input[name='close-outcome']");
+  if (!choice) {
+    return;
+  }
+  const form = choice.form;
+  const message = form.elements["close-message"];
+  const standard = Array.from(form.querySelectorAll(".choice-hint"), (hint) => hint.textContent);
+  if (message.value.trim() === "" || standard.includes(message.value)) {
+    message.value = document.getElementById(`${choice.id}-hint`).textContent;
+  }
+  form.dataset.replyFilled = "";
+});

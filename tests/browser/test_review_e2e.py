@@ -87,15 +87,23 @@ def test_officer_triages_a_report_while_the_official_follows(page, official, fre
     page.reload()
     expect(workspace.locator(".current-status")).to_have_text("Ditinjau PIMPASA")
     expect(page.locator("#report-timeline")).to_contain_text("Di homestay Bu Ani, kamar nomor 2.")
-    outcome = workspace.locator("details.close-outcome", has_text="Tidak ada pelanggaran")
-    outcome.locator("summary").click()
-    message = outcome.locator("textarea")
+    # One closing form: choosing an outcome puts its standard reply in the message to edit, and
+    # the original's code is asked of a duplicate only.
+    open_fold(page, "details.write-fold:has(form.close)")
+    close = workspace.locator("form.close")
+    original = close.locator("#close-original")
+    expect(original).to_be_hidden()
+    close.get_by_role("radio", name="Duplikat").check()
+    expect(original).to_be_visible()
+    close.get_by_role("radio", name="Tidak ada pelanggaran, sudah diberi edukasi").check()
+    expect(original).to_be_hidden()
+    message = close.locator("textarea")
     expect(message).to_have_value(
         "Terima kasih atas laporan Anda. Petugas kami telah memeriksanya dan tidak menemukan "
         "pelanggaran. Orang yang bersangkutan telah diberi penjelasan tentang aturan bagi orang "
         "asing. Terima kasih atas kepedulian Anda.")
     message.fill("Terima kasih. Tidak ada pelanggaran; tamu sudah diberi penjelasan.")
-    outcome.locator("button.primary").click()
+    close.locator("button.primary").click()
     expect(workspace.locator(".current-status")).to_have_text("Selesai")
     official_sees(official, report_id, "Selesai", "tamu sudah diberi penjelasan")
     assert errors == []
@@ -144,6 +152,26 @@ def test_queue_works_without_javascript(browser, live_server, fresh_report):
     page.click(f".queue-row a:has-text('{fresh_report['code']}')")
     page.locator("#report-workspace form.moves button[value=in_review]").click()
     expect(page.locator(".current-status")).to_have_text("Ditinjau PIMPASA")
+    context.close()
+
+
+def test_a_report_is_closed_without_javascript(browser, live_server, fresh_report):
+    """The closing form as a plain form: every field there with its label, an outcome chosen,
+    the officer's message; the page comes back with the report closed."""
+    context = browser.new_context(java_script_enabled=False, base_url=live_server, viewport=PHONE,
+                                  locale="id-ID")
+    page = context.new_page()
+    log_in(page, "petugas")
+    page.goto(f"/review/{fresh_report['id']}")
+    open_fold(page, "details.write-fold:has(form.close)")
+    close = page.locator("#report-workspace form.close")
+    expect(close.get_by_label("Kode laporan asli (khusus duplikat)")).to_be_attached()
+    close.get_by_role("radio", name="Tidak valid").check()
+    close.get_by_label("Pesan untuk pelapor").fill("Sudah kami tangani.")
+    close.locator("button.primary").click()
+    expect(page.locator(".current-status")).to_have_text("Selesai")
+    expect(page.locator("#messages")).to_contain_text("Selesai: Tidak valid.")
+    expect(page.locator("#report-timeline")).to_contain_text("Sudah kami tangani.")
     context.close()
 
 
