@@ -35,7 +35,6 @@ from services.passports import passport_equals
 from services.related import related_reports
 from tests import factories
 from tests.conftest import USING_POSTGRES
-from tests.conftest import database_uri
 from tests.report_helpers import post_form
 from tests.report_helpers import report_data
 
@@ -236,24 +235,8 @@ CLEAR_REPORT = {
     "updated_at": datetime(2026, 1, 1)}
 
 
-@pytest.fixture
-def migrated_database(tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri(tmp_path)})
-    with app.app_context():
-        db.drop_all()
-        db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        db.session.commit()
-        db.engine.dispose()
-
-
-def test_the_migration_seals_existing_rows_and_its_downgrade_opens_them(migrated_database):
-    app = migrated_database
+def test_the_migration_seals_existing_rows_and_its_downgrade_opens_them(empty_database):
+    app = empty_database
     with app.app_context():
         upgrade(revision="5dd4562becc5")
         connection = db.session.connection()

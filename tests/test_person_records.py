@@ -14,7 +14,6 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import text
 
-from app import create_app
 from domain import EventKind
 from domain import matching
 from extensions import db
@@ -27,7 +26,6 @@ from models import Report
 from models import Village
 from services.person_records import link_new_persons
 from tests import factories
-from tests.conftest import database_uri
 from tests.factories import person_seen as seen
 from tests.report_helpers import page_of
 from tests.report_helpers import post_form
@@ -294,22 +292,6 @@ def test_an_officer_may_not_move_persons_seen_in_villages_they_do_not_follow(app
 
 
 # The migration links the persons already saved ------------------------------------------------
-
-
-@pytest.fixture
-def empty_database(tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri(tmp_path)})
-    with app.app_context():
-        db.drop_all()
-        db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        db.session.commit()
-        db.engine.dispose()
 
 
 def test_the_migration_links_existing_persons(empty_database):
