@@ -464,9 +464,19 @@ def main():
                 profile_misses(result, url, page_urls(url, facts, args.search_url, args.person_url,
                                                       args.person_ids_sql))
     for engine in args.engines:
-        sizes = sorted(reports for run_engine, reports in results if run_engine == engine)
-        for large in sizes[1:]:
-            print("\n" + growth(results[engine, sizes[0]], results[engine, large]))
+        run_sizes = sorted(reports for run_engine, reports in results if run_engine == engine)
+        if not run_sizes:
+            continue
+        # The smallest size run now, or else the one an earlier run saved, is the base.
+        saved = sorted(int(path.stem.rsplit("-", 1)[1]) for path in RESULTS.glob(f"speed-{engine}-*.json"))
+        base = min([*run_sizes, *saved])
+        small = results.get((engine, base)) or json.loads(result_file(engine, base).read_text())
+        for large in run_sizes:
+            if large == base:
+                continue
+            note = "" if (engine, base) in results else (
+                f" ({base:,}-report figures from an earlier run: {small['date']}, commit {small['commit']})")
+            print("\n" + growth(small, results[engine, large]) + note)
 
 
 if __name__ == "__main__":
