@@ -259,8 +259,13 @@ def measure(port, paths, folder, seconds, cookie=""):
     drain(port)
     paced = wrk(port, paths, folder, PACED_CONNECTIONS, seconds, cookie, PAUSE_MS)
     drain(port)
-    return {"rps": fast["rps"], "fast_p50_ms": fast["p50_ms"], "p50_ms": paced["p50_ms"],
-            "p99_ms": paced["p99_ms"], "paced_rps": paced["rps"],
+    # A run in which no request finished has no latency: infinite, never a pass.
+    def latency(run, key):
+        return run[key] if run["requests"] else float("inf")
+
+    return {"rps": fast["rps"], "fast_p50_ms": latency(fast, "p50_ms"),
+            "p50_ms": latency(paced, "p50_ms"), "p99_ms": latency(paced, "p99_ms"),
+            "paced_rps": paced["rps"], "requests": [int(fast["requests"]), int(paced["requests"])],
             "errors": int(fast["errors"] + fast["bad_status"] + paced["errors"] + paced["bad_status"])}
 
 
