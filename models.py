@@ -280,12 +280,14 @@ class PersonRecord(db.Model):
 
 class Person(db.Model):
     __tablename__ = "persons"
-    __table_args__ = (Index("ix_persons_name_key_nationality", "name_key", "nationality"),)
+    __table_args__ = (
+        Index("ix_persons_name_key_nationality", "name_key", "nationality"),
+        # A report's persons in order straight from the index (the queue's first person).
+        Index("ix_persons_report_id_id", "report_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(
-        ForeignKey("reports.id", ondelete="CASCADE"), index=True
-    )
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(120), default="")
     # matching.name_key(name), kept in step by `_keep_name_key`: finds the same name anywhere.
     name_key: Mapped[str] = mapped_column(String(120), default="", server_default="")

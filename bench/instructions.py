@@ -21,29 +21,37 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGES = ("/review/", "/review/?status=new&sort=newest", "/review/badge", "/healthz")
 
 
-def serve(database, path, count):
-    """Sign in as the demo officer, then request `path` `count` times (run under valgrind)."""
+def signed_in_client(database_url):
+    """A werkzeug test client of the app in production settings, signed in as the demo officer."""
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
     os.environ.update(APP_ENV="production", SECRET_KEY=secrets.token_hex(16),
-                      DATABASE_URL=f"sqlite:///{database}", SESSION_COOKIE_SECURE="0",
+                      DATABASE_URL=database_url, SESSION_COOKIE_SECURE="0",
                       RATELIMIT_ENABLED="0", MAIL_SERVER="", **BENCH_KEYS)
-    from flask import Flask
     from werkzeug.test import Client
 
+    from app import create_app
+
+    client = Client(create_app())
+    page = client.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    client.post("/auth/login", data={"csrf_token": token, "username": "petugas",
+                                     "password": "demo12345"})
+    client.get("/")  # as a browser would: this first page adds the CSRF token
+    return client
+
+
+def serve(database, path, count):
+    """Sign in as the demo officer, then request `path` `count` times (run under valgrind)."""
     if path == "bare":
+        from flask import Flask
+        from werkzeug.test import Client
+
         app = Flask("bare")
         app.add_url_rule("/", "hello", lambda: "Hello")
         client, path = Client(app), "/"
     else:
-        from app import create_app
-
-        client = Client(create_app())
-        page = client.get("/auth/login").get_data(as_text=True)
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-        client.post("/auth/login", data={"csrf_token": token, "username": "petugas",
-                                         "password": "demo12345"})
-        client.get("/")  # as a browser would: this first page adds the CSRF token
+        client = signed_in_client(f"sqlite:///{database}")
     headers = {"Accept-Encoding": "gzip"}
     for _ in range(20):  # warm: templates compiled, statements cached
         client.get(path, headers=headers)

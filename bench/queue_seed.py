@@ -1,6 +1,7 @@
 """Fill a fresh database (built by the migrations) with an office's five years of reports:
-30 villages of uneven size, ~100,000 reports, their persons and events. Bulk inserts through
-SQLAlchemy Core, so 100,000 reports take seconds. Used by bench/queue_bench.py."""
+30 villages of uneven size, ~100,000 reports (or a million), their persons and events. Straight
+to the driver in one transaction (executemany on SQLite, COPY on PostgreSQL), so 100,000 reports
+take seconds. Used by bench/queue_bench.py and bench/speed.py."""
 
 import random
 import uuid
@@ -76,17 +77,21 @@ def _status(rng, created, now):
 
 
 def seed_reports(total=100_000, seed=4):
-    """Insert `total` reports with persons and events; returns a few facts for the benchmark."""
+    """Insert `total` reports with persons and events; returns a few facts for the benchmark:
+    the names and passport numbers of persons in the demo officer's villages (to search for)."""
     rng = random.Random(seed)
     now = datetime.now(UTC)
     villages, officers, weights = _villages_and_officers(rng)
     reporters = {v.id: None for v in villages}
     for user in db.session.scalars(select(User).where(User.role == Role.OFFICIAL)):
         reporters[user.village_id] = user.id
+    officer_villages = {v.id for v in db.session.scalar(
+        select(User).where(User.username == "petugas")).villages}
     codes = set()
-    report_rows, person_rows, event_rows = [], [], []
+    report_rows, person_rows, event_rows, searchable = [], [], [], []
     # Ids grow with time, as they do in a real office; a big page cache keeps the inserts quick.
-    db.session.execute(text("PRAGMA cache_size = -262144"))
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(text("PRAGMA cache_size = -262144"))
     moments = sorted(now - timedelta(seconds=rng.uniform(0, YEARS * 365 * 86400))
                      for _report in range(total))
     for report_id, created in enumerate(moments, start=1):
@@ -119,12 +124,14 @@ def seed_reports(total=100_000, seed=4):
         })
         for _person in range(rng.choice([1, 1, 1, 2, 2, 3])):
             name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+            passport = f"{rng.choice('ABEKN')}{rng.randint(1_000_000, 9_999_999)}"
             person_rows.append({
                 "report_id": report_id, "name": name, "name_key": matching.name_key(name),
                 "sex": rng.choice(["male", "female"]), "nationality": rng.choice(NATIONALITIES),
-                **_passport(f"{rng.choice('ABEKN')}{rng.randint(1_000_000, 9_999_999)}"),
-                "permit_type": "",
+                **_passport(passport), "permit_type": "",
             })
+            if village.id in officer_villages:
+                searchable.append((name, passport))
         event_rows.append({
             "report_id": report_id, "actor_id": report_rows[-1]["reporter_id"],
             "created_at": created, "kind": EventKind.CREATED, "from_status": None,
@@ -141,27 +148,54 @@ def seed_reports(total=100_000, seed=4):
         if len(report_rows) >= CHUNK:
             _flush(report_rows, person_rows, event_rows)
     _flush(report_rows, person_rows, event_rows)
+    _one_record_per_person()
     search.rebuild(db.session.connection())  # the bulk inserts went around the session's index
+    if db.engine.dialect.name == "postgresql":  # ids were given: the sequence must follow
+        db.session.execute(text(
+            "SELECT setval(pg_get_serial_sequence('reports', 'id'), (SELECT max(id) FROM reports))"))
     db.session.commit()
-    return {"villages": len(villages)}
+    sample = rng.sample(searchable, min(20, len(searchable)))
+    return {"villages": len(villages), "names": sorted({name for name, _passport in sample}),
+            "passports": [passport for _name, passport in sample]}
 
 
 def _flush(report_rows, person_rows, event_rows):
     """Insert and forget what has been built so far (reports first: the others point to them).
-    Straight to the driver's executemany: SQLAlchemy's per-row parameter handling would take
-    most of the time. Datetimes are written the way SQLAlchemy writes them on SQLite."""
+    Straight to the driver (executemany on SQLite, COPY on PostgreSQL): SQLAlchemy's per-row
+    parameter handling would take most of the time. On SQLite, datetimes are written the way
+    SQLAlchemy writes them."""
     connection = db.session.connection()
+    postgres = connection.dialect.name == "postgresql"
     for table, rows in ((Report.__table__, report_rows), (Person.__table__, person_rows),
                         (Event.__table__, event_rows)):
         if not rows:
             continue
         columns = list(rows[0])
-        # Bandit B608 (SQL built from strings) does not apply: the table and column names come
-        # from our own models, and every value is a bound parameter.
-        sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "  # nosec B608
-               f"VALUES ({', '.join('?' for _column in columns)})")
-        connection.exec_driver_sql(sql, [tuple(_stored(row[c]) for c in columns) for row in rows])
+        if postgres:
+            cursor = connection.connection.driver_connection.cursor()
+            # The table and column names come from our own models; the values go as data.
+            with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(tuple(_plain(row[c]) for c in columns))
+        else:
+            # Bandit B608 (SQL built from strings) does not apply: the table and column names
+            # come from our own models, and every value is a bound parameter.
+            sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "  # nosec B608
+                   f"VALUES ({', '.join('?' for _column in columns)})")
+            connection.exec_driver_sql(sql, [tuple(_stored(row[c]) for c in columns) for row in rows])
         rows.clear()
+
+
+def _one_record_per_person():
+    """Every person seen once, each with a person record of their own (record id = person id),
+    as saving a report links them; a bulk INSERT went around that."""
+    db.session.execute(text(
+        "INSERT INTO person_records (id, display_name, nationality, created_at) "
+        "SELECT id, name, nationality, CURRENT_TIMESTAMP FROM persons WHERE record_id IS NULL"))
+    db.session.execute(text("UPDATE persons SET record_id = id WHERE record_id IS NULL"))
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SELECT setval(pg_get_serial_sequence('person_records', 'id'), "
+                                "(SELECT max(id) FROM person_records))"))
 
 
 def _passport(number):
@@ -169,10 +203,12 @@ def _passport(number):
     below bypasses models.Sealed)."""
     return {"passport_no": keyring().seal(number, "persons.passport_no"),
             "passport_index": passport_index(number)}
+def _plain(value):
+    return str(value) if isinstance(value, StrEnum) else value
 
 
 def _stored(value):
     if isinstance(value, datetime):
         return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    return str(value) if isinstance(value, StrEnum) else value
+    return _plain(value)
 

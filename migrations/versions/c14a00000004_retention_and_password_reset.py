@@ -1,7 +1,7 @@
 """retention: when a report was anonymised; accounts: a temporary password to change at the next login
 
 Revision ID: c14a00000004
-Revises: 5dd4562becc5
+Revises: c14a00000001
 Create Date: 2026-12-01 21:00:00
 
 """

@@ -6,7 +6,7 @@ other person gets a record of their own. Runs before passport numbers and birth 
 encrypted: it reads them in clear.
 
 Revision ID: c15a00000001
-Revises: 5dd4562becc5
+Revises: c14a00000004
 Create Date: 2026-12-01 20:49:58.948149
 
 """

@@ -7,7 +7,7 @@ already sealed is left alone, so an upgrade stopped half-way can be run again. T
 every value and writes it back in clear.
 
 Revision ID: c15a00000002
-Revises: 5dd4562becc5
+Revises: c15a00000001
 Create Date: 2026-12-01 20:50:00
 
 """

@@ -1,7 +1,7 @@
 """the reports' search index: FTS5 on SQLite; tsvector under GIN and pg_trgm on PostgreSQL
 
 Revision ID: c15a00000003
-Revises: 5dd4562becc5
+Revises: c15a00000002
 Create Date: 2026-12-01 21:00:00
 
 The index is derived data: it is built with the app's own normaliser (services/search.py), the
