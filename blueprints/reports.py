@@ -3,7 +3,6 @@ timeline, and the answer to an officer's request for more information."""
 
 from flask import Blueprint
 from flask import abort
-from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -11,7 +10,6 @@ from flask import request
 from flask import url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from domain import EventKind
 from domain import Role
@@ -23,10 +21,9 @@ from services import reports as report_service
 from services.queue import MAX_PAGE
 from web.access import public
 from web.access import roles
-from web.facts import CHANGED_MEANWHILE
-from web.facts import STORAGE_FAILURE
 from web.facts import first_review_due
 from web.facts import form_context
+from web.facts import save_answer
 from web.facts import submit_facts
 from web.htmx import render
 from web.i18n import gettext as _
@@ -158,24 +155,10 @@ def _save_reply(report, form, intake):
     def page(status=200, failure=None):
         return render_template("reports/detail.html", **detail_context(report, form, intake, failure)), status
 
-    if "remove_photo" in request.form:
-        return page()
-    if not (form.validate() & intake.valid):
-        return page(503, STORAGE_FAILURE) if intake.unavailable else page(422)
-    if form.version.data != str(report.version):
-        return page(409, CHANGED_MEANWHILE)
-    try:
-        report_service.save_reply(report, form.text.data, intake, current_user._get_current_object())
-    except StaleDataError:  # an officer's change committed between our read and our write
-        return page(409, CHANGED_MEANWHILE)
-    except report_service.OutcomeUnknown:
-        current_app.logger.error("reply to report %s: the database did not say whether it was saved",
-                                 report.id)
-        return page(503, _("We could not confirm whether your answer was saved, because of a problem "
-                           "on our side. Open the report again before you send it again."))
-    except report_service.SAVE_ERRORS:
-        current_app.logger.exception("reply to report %s could not be saved", report.id)
-        return page(500, _("Your answer could not be saved because of a problem on our side. "
-                           "Nothing was saved: please send it again."))
+    failed = save_answer(report, form, intake, current_user._get_current_object(), page, _(
+        "We could not confirm whether your answer was saved, because of a problem on our side. "
+        "Open the report again before you send it again."))
+    if failed:
+        return failed
     flash(_("Thank you. Your answer was sent and the report is back under review."), "success")
     return redirect(url_for("reports.detail", report_id=report.id), 303)

@@ -19,7 +19,6 @@ from flask import request
 from flask import session
 from flask import url_for
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.security import check_password_hash
 from wtforms import SelectChoice
 
@@ -35,10 +34,9 @@ from models import hash_secret
 from services import reports as report_service
 from services.accounts import decoy_hash
 from web.access import public
-from web.facts import CHANGED_MEANWHILE
-from web.facts import STORAGE_FAILURE
 from web.facts import first_review_due
 from web.facts import form_context
+from web.facts import save_answer
 from web.facts import submit_facts
 from web.i18n import gettext as _
 from web.photo_intake import MAX_PHOTOS
@@ -240,25 +238,10 @@ def answer():
         def page(http_status=200, failure=None):
             return _status_page(form, tip, reply_form, intake, failure, http_status)
 
-        if "remove_photo" in request.form:
-            return page()
-        if not (reply_form.validate() & intake.valid):
-            return page(503, STORAGE_FAILURE) if intake.unavailable else page(422)
-        if reply_form.version.data != str(tip.version):
-            return page(409, CHANGED_MEANWHILE)
-        try:
-            report_service.save_reply(tip, reply_form.text.data, intake, actor=None)
-        except StaleDataError:  # the office changed the tip between our read and our write
-            db.session.rollback()
-            return page(409, CHANGED_MEANWHILE)
-        except report_service.OutcomeUnknown:
-            current_app.logger.error("answer to tip %s: the database did not say whether it was saved",
-                                     tip.id)
-            return page(503, _("We could not confirm whether your answer was saved, because of a "
-                               "problem on our side. Look up the tip again before you send it again."))
-        except report_service.SAVE_ERRORS:
-            current_app.logger.exception("answer to tip %s could not be saved", tip.id)
-            return page(500, _("Your answer could not be saved because of a problem on our side. "
-                               "Nothing was saved: please send it again."))
+        failed = save_answer(tip, reply_form, intake, None, page, _(
+            "We could not confirm whether your answer was saved, because of a problem on our side. "
+            "Look up the tip again before you send it again."))
+        if failed:
+            return failed
     flash(_("Thank you. Your answer was sent and the tip is back under review."), "success")
     return _status_page(form, tip)

@@ -6,10 +6,8 @@ A month counts as reported when a report for the village was received (created) 
 office's calendar: the same clock as the recap."""
 
 from dataclasses import dataclass
-from email.message import EmailMessage
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import format_date
 from sqlalchemy import case
 from sqlalchemy import select
@@ -23,6 +21,7 @@ from models import NilCheckin
 from models import Report
 from models import SilentVillageNotice
 from models import Village
+from services.notify import officer_message
 from services.notify import public_link
 from services.notify import send_messages
 from web.i18n import gettext as _
@@ -169,12 +168,9 @@ def notify_silent_villages(today):
 
 
 def _silence_message(app, village, officer, today, link):
-    """The notice in the officer's language: which village, which months, where to look."""
-    with force_locale(officer.locale or app.config["BABEL_DEFAULT_LOCALE"]):
+    """The notice: which village, which months, where to look."""
+    def write():
         months = ", ".join(format_date(month, "MMMM yyyy") for month in checkins.flag_months(today))
-        message = EmailMessage()
-        message["Subject"] = _("%(village)s has been silent for %(count)s months",
-                               village=village.name, count=checkins.SILENT_MONTHS_FLAGGED)
         lines = [
             _("No report and no nil check-in came from %(village)s in %(months)s.",
               village=village.name, months=months),
@@ -182,7 +178,7 @@ def _silence_message(app, village, officer, today, link):
         ]
         if link:
             lines.append(_("The villages month by month: %(link)s", link=link))
-        message.set_content("\n".join(lines) + "\n")
-    message["From"] = app.config["MAIL_SENDER"]
-    message["To"] = officer.email
-    return message
+        return _("%(village)s has been silent for %(count)s months", village=village.name,
+                 count=checkins.SILENT_MONTHS_FLAGGED), lines
+
+    return officer_message(app, officer, write)

@@ -97,12 +97,22 @@ def send_urgent_notices(app, report_ids, links):
             db.session.remove()
 
 
-def _message(app, report, officer, link):
-    """The notice in the officer's language: what, where, and the link; no names of persons."""
+def officer_message(app, officer, write):
+    """An e-mail to `officer` in their language: `write()`, called in that language, gives the
+    subject and the lines of the body."""
     with force_locale(officer.locale or app.config["BABEL_DEFAULT_LOCALE"]):
+        subject, lines = write()
         message = EmailMessage()
-        message["Subject"] = _("Urgent report %(code)s from %(village)s",
-                               code=report.code, village=report.village.name)
+        message["Subject"] = subject
+        message.set_content("\n".join(lines) + "\n")
+    message["From"] = app.config["MAIL_SENDER"]
+    message["To"] = officer.email
+    return message
+
+
+def _message(app, report, officer, link):
+    """The notice of an urgent report: what, where, and the link; no names of persons."""
+    def write():
         lines = [
             _("An urgent report has arrived from %(village)s.", village=report.village.name),
             _("Reference code: %(code)s", code=report.code),
@@ -110,10 +120,10 @@ def _message(app, report, officer, link):
         ]
         if link:
             lines.append(_("Open it in the review queue: %(link)s", link=link))
-        message.set_content("\n".join(lines) + "\n")
-    message["From"] = app.config["MAIL_SENDER"]
-    message["To"] = officer.email
-    return message
+        return _("Urgent report %(code)s from %(village)s", code=report.code,
+                 village=report.village.name), lines
+
+    return officer_message(app, officer, write)
 
 
 def send_messages(app, messages):

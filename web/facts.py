@@ -4,9 +4,11 @@ form templates need, and posting the form, which may only add or remove a row, o
 from flask import current_app
 from flask import render_template
 from flask import request
+from sqlalchemy.orm.exc import StaleDataError
 
 from domain import CATEGORY_GUIDANCE
 from domain.calendar import review_due
+from extensions import db
 from services import reports as report_service
 from web.i18n import gettext as _
 from web.i18n import lazy_gettext as _l
@@ -25,6 +27,32 @@ STORAGE_FAILURE = _l("The photos could not be stored because of a problem on our
                      "saved, and what you entered is still here: please send it again later.")
 OUTCOME_UNKNOWN = _l("We could not confirm whether your report was saved, because of a problem on our "
                      "side. Please send it again: if it was saved, it will not be saved twice.")
+
+
+def save_answer(report, form, intake, actor, page, look_again):
+    """Check and save a reporter's answer to the office's question (an official's or a
+    resident's): None once saved, else the page to show, from `page(status, failure)`.
+    `look_again` tells the reporter how to see whether an answer of unknown fate was saved."""
+    if "remove_photo" in request.form:
+        return page()
+    if not (form.validate() & intake.valid):
+        return page(503, STORAGE_FAILURE) if intake.unavailable else page(422)
+    if form.version.data != str(report.version):
+        return page(409, CHANGED_MEANWHILE)
+    try:
+        report_service.save_reply(report, form.text.data, intake, actor)
+    except StaleDataError:  # the office changed the report between our read and our write
+        db.session.rollback()
+        return page(409, CHANGED_MEANWHILE)
+    except report_service.OutcomeUnknown:
+        current_app.logger.error("answer to report %s: the database did not say whether it was saved",
+                                 report.id)
+        return page(503, look_again)
+    except report_service.SAVE_ERRORS:
+        current_app.logger.exception("answer to report %s could not be saved", report.id)
+        return page(500, _("Your answer could not be saved because of a problem on our side. "
+                           "Nothing was saved: please send it again."))
+    return None
 
 
 def first_review_due(report):
