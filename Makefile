@@ -35,7 +35,11 @@ $(VENV)/.installed: requirements.txt
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
 	touch $@
 
-translations: venv
+# Compiled only when the catalog changed: the two suites CI runs side by side each run `make test`.
+MO := translations/id/LC_MESSAGES/messages.mo
+translations: venv $(MO)
+
+$(MO): translations/id/LC_MESSAGES/messages.po $(VENV)/.installed
 	$(BIN)/python translate.py compile
 
 db: venv
