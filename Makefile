@@ -15,8 +15,13 @@ PYTEST := $(BIN)/pytest -rfER --durations=15
 run: setup
 	$(DEV) $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
+# `make test BROWSER=no` leaves the browser tests out (CI runs them once, on SQLite).
+BROWSER ?= yes
 test: setup
-	@if [ -x "$(CHROMIUM)" ]; then \
+	@if [ "$(BROWSER)" = no ]; then \
+		echo "BROWSER=no: the browser tests are left out of this run."; \
+		$(PYTEST) -m "not e2e"; \
+	elif [ -x "$(CHROMIUM)" ]; then \
 		CHROMIUM_PATH=$(CHROMIUM) $(PYTEST); \
 	else \
 		echo "No Chromium at $(CHROMIUM): SKIPPING the browser tests (install Debian's chromium to run them)."; \
