@@ -40,7 +40,7 @@ $(VENV)/.installed: requirements.txt
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
 	touch $@
 
-# Compiled only when the catalog changed: the two suites CI runs side by side each run `make test`.
+# Compiled only when the catalog changed.
 MO := translations/id/LC_MESSAGES/messages.mo
 translations: venv $(MO)
 
