@@ -72,6 +72,14 @@ def _commit(notice, back):
     return redirect(back, 303)
 
 
+def _suggestion_or_404(suggestion_id):
+    """A suggestion about a person the viewer may see; 404 for any other."""
+    suggestion = person_records.visible_suggestion(suggestion_id, current_user)
+    if suggestion is None:
+        abort(404)
+    return suggestion
+
+
 @bp.route("/<int:record_id>")
 @for_the_office
 def record(record_id):
@@ -83,9 +91,7 @@ def record(record_id):
 @for_the_office
 def link(suggestion_id):
     """The suggested record is this person's: link them to it."""
-    suggestion = person_records.visible_suggestion(suggestion_id, current_user)
-    if suggestion is None:
-        abort(404)
+    suggestion = _suggestion_or_404(suggestion_id)
     back = _back(url_for("persons.record", record_id=suggestion.record_id))
     person_records.link(suggestion, _me(), datetime.now(UTC))
     return _commit(_("The person is linked to record %(number)s.", number=suggestion.record_id), back)
@@ -95,9 +101,7 @@ def link(suggestion_id):
 @for_the_office
 def reject(suggestion_id):
     """The suggested record is someone else: the suggestion goes."""
-    suggestion = person_records.visible_suggestion(suggestion_id, current_user)
-    if suggestion is None:
-        abort(404)
+    suggestion = _suggestion_or_404(suggestion_id)
     back = _back(url_for("review.detail", report_id=suggestion.person.report_id))
     person_records.reject(suggestion, _me(), datetime.now(UTC))
     return _commit(_("Noted: record %(number)s is not this person.", number=suggestion.record_id), back)
