@@ -293,13 +293,15 @@ def run_one(engine, reports, args, folder):
         for name, paths in pages.items():
             print(f"  {engine} {reports:,}: {name} ({len(paths)} URLs)", flush=True)
             rows[name] = measure(app_port, paths, folder, args.seconds, cookie)
+            print(f"    {rows[name]}", flush=True)
         bare_runs.append(measure(bare_port, ["/"], folder, args.seconds))
         load_after = os.getloadavg()[0]
     finally:
         for server in servers:
             server.terminate()
             server.wait(timeout=30)
-    bare = {key: sum(run[key] for run in bare_runs) / 2 for key in bare_runs[0]}
+    bare = {key: sum(run[key] for run in bare_runs) / 2 for key in bare_runs[0]
+            if key != "requests"}
     bare["rps_runs"] = [round(run["rps"]) for run in bare_runs]
     for row in rows.values():
         row["share"] = row["rps"] / bare["rps"]

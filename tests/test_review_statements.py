@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy import text
 
 from domain import EventKind
 from extensions import db
@@ -17,6 +18,7 @@ from models import Person
 from models import Photo
 from models import RecordMerge
 from tests import factories
+from tests.conftest import USING_POSTGRES
 from tests.review_support import make_officer
 
 
@@ -174,3 +176,13 @@ def test_detail_statements_stay_the_same_for_more_of_each_section(app, client, a
     if key == "persons":
         assert many_page.count('loading="lazy"') == many
     assert len(few_statements) == len(many_statements), (few_statements, many_statements)
+
+
+@pytest.mark.skipif(not USING_POSTGRES, reason="PostgreSQL's session settings")
+def test_postgres_sessions_start_no_parallel_workers_and_no_jit(app):
+    """Every page's statements read a few rows: a parallel plan's workers or JIT compilation
+    would cost more than they save (bench/README.md has the figures)."""
+    with app.app_context():
+        settings = [db.session.execute(text(f"SHOW {name}")).scalar()
+                    for name in ("max_parallel_workers_per_gather", "jit", "synchronous_commit")]
+    assert settings == ["0", "off", "off"]  # and the tests' own option is kept beside them
