@@ -37,7 +37,7 @@ from models import RecordMerge
 from models import RecordSuggestion
 from models import Report
 from services.passports import passport_equals
-from services.reports import visible_reports
+from services.reports import visible_by_key
 
 # How many persons seen before each kind of look-up brings back for one new report.
 MAX_CANDIDATES = 200
@@ -138,7 +138,7 @@ def report_persons(report, user):
         for record_id, before, visible in db.session.execute(
             select(Person.record_id,
                    func.sum(case((earlier, 1), else_=0)),
-                   func.sum(case((visible_reports(user), 1), else_=0)))
+                   func.sum(case((visible_by_key(user), 1), else_=0)))
             .join(Report, Report.id == Person.report_id)
             .where(Person.record_id.in_(record_ids))
             .group_by(Person.record_id)
@@ -173,7 +173,7 @@ def record_page(record_id, user):
         return None
     sightings = list(db.session.scalars(
         select(Person).join(Report, Report.id == Person.report_id)
-        .where(Person.record_id == record_id, visible_reports(user))
+        .where(Person.record_id == record_id, visible_by_key(user))
         .options(contains_eager(Person.report).joinedload(Report.village),
                  contains_eager(Person.report).selectinload(Report.photos))
         .order_by(Report.observed_at.desc(), Person.id.desc())
@@ -182,7 +182,7 @@ def record_page(record_id, user):
         return None
     hidden = db.session.scalar(
         select(func.count(Person.id)).join(Report, Report.id == Person.report_id)
-        .where(Person.record_id == record_id, not_(visible_reports(user)))
+        .where(Person.record_id == record_id, not_(visible_by_key(user)))
     )
     merges = list(db.session.scalars(
         select(RecordMerge).where(RecordMerge.kept_id == record_id)
@@ -195,7 +195,7 @@ def visible_person(person_id, user):
     """A person seen in a report the viewer may see, with the report; None otherwise."""
     return db.session.scalar(
         select(Person).join(Report, Report.id == Person.report_id)
-        .where(Person.id == person_id, visible_reports(user))
+        .where(Person.id == person_id, visible_by_key(user))
         .options(contains_eager(Person.report))
     )
 
@@ -205,7 +205,7 @@ def visible_suggestion(suggestion_id, user):
     suggestion = db.session.scalar(
         select(RecordSuggestion).join(Person, Person.id == RecordSuggestion.person_id)
         .join(Report, Report.id == Person.report_id)
-        .where(RecordSuggestion.id == suggestion_id, visible_reports(user))
+        .where(RecordSuggestion.id == suggestion_id, visible_by_key(user))
         .options(contains_eager(RecordSuggestion.person))
     )
     if suggestion is None or not record_visible(suggestion.record_id, user):
@@ -217,7 +217,7 @@ def record_visible(record_id, user):
     """Whether the viewer may see at least one sighting of the record."""
     return db.session.scalar(
         select(Person.id).join(Report, Report.id == Person.report_id)
-        .where(Person.record_id == record_id, visible_reports(user)).limit(1)
+        .where(Person.record_id == record_id, visible_by_key(user)).limit(1)
     ) is not None
 
 
@@ -227,7 +227,7 @@ def all_visible(person_ids, user):
         return True
     hidden = db.session.scalar(
         select(func.count(Person.id)).join(Report, Report.id == Person.report_id)
-        .where(Person.id.in_(person_ids), not_(visible_reports(user)))
+        .where(Person.id.in_(person_ids), not_(visible_by_key(user)))
     )
     return not hidden
 

@@ -29,6 +29,7 @@ from models import Report
 from models import User
 from models import Village
 from services import search
+from services.reports import in_villages_by_key
 
 OPEN = "open"  # the default tab: every status but closed
 ALL = "all"
@@ -184,9 +185,9 @@ def page_statement(filters, village_ids, user_id, dialect):
     order = order_by(filters.sort)
     ids = select(Report.id).where(*conditions).order_by(*order)
     if village_ids is not None and filters.q:
-        # `+ 0` keeps the village out of the index choice: the database starts from the few
-        # reports the search finds, not from every report of the villages.
-        ids = ids.where((Report.village_id + 0).in_(village_ids))
+        # The database starts from the few reports the search finds, not from every report
+        # of the villages.
+        ids = ids.where(in_villages_by_key(village_ids))
     elif village_ids is not None:
         names = dict.fromkeys([*(name for name, _descending in ORDERS[filters.sort]), "id"])
         sort_columns = [Report.__table__.c[name] for name in names]

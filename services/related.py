@@ -14,7 +14,6 @@ from sqlalchemy import bindparam
 from sqlalchemy import literal
 from sqlalchemy import or_
 from sqlalchemy import select
-from sqlalchemy import true
 from sqlalchemy import union_all
 
 from domain import matching
@@ -24,6 +23,7 @@ from models import Report
 from models import Village
 from models import passport_index
 from services.reports import in_villages
+from services.reports import in_villages_by_key
 
 WINDOW = timedelta(days=7)
 MAX_MATCHES = 20
@@ -74,28 +74,25 @@ def _candidates(report, user):
 @lru_cache(maxsize=256)
 def _candidates_statement(village_ids, with_passports, name_count):
     """The candidates' statement for the user's villages, with a passport rule or not, and a
-    name rule for `name_count` (name, nationality) pairs.
-
-    Each rule starts from its own index and reads a few rows, whatever the planner guesses:
-    nearby reports through (village, created), in the report's own village, which the viewer
-    sees; passport and name matches through the persons' indexes, each match's village read
-    by its report's key (a subquery the planner keeps per row: as a join, PostgreSQL with no
-    statistics hashed every report of the user's villages, ten times more at a million)."""
-    def rule(reason, condition, *tables):
+    name rule for `name_count` (name, nationality) pairs. Each rule starts from its own index
+    and reads a few rows: nearby reports through (village, created), in the report's own village,
+    which the viewer sees; passport and name matches through the persons' indexes, each
+    match's report read by its key."""
+    def rule(reason, condition):
         return (
             select(Person.report_id, literal(reason).label("reason"), Person.name_key)
-            .select_from(Person, *tables)
-            .where(condition, Person.report_id != bindparam("report_id"))
+            .join(Report, Report.id == Person.report_id)
+            .where(condition, Report.id != bindparam("report_id"))
             .limit(MAX_CANDIDATES)
         )
 
     created = Report.__table__.c.created_at
-    nearby = and_(Report.id == Person.report_id, Report.village_id == bindparam("village_id"),
-                  created.between(bindparam("since", type_=created.type),
-                                  bindparam("until", type_=created.type)))
-    rules = [rule(NEARBY, nearby, Report)]
-    visible = true() if village_ids is None else select(Report.village_id).where(
-        Report.id == Person.report_id).scalar_subquery().in_(village_ids)
+    rules = [
+        rule(NEARBY, and_(Report.village_id == bindparam("village_id"),
+                          created.between(bindparam("since", type_=created.type),
+                                          bindparam("until", type_=created.type))))
+    ]
+    visible = in_villages_by_key(village_ids)
     if with_passports:
         rules.append(rule(PASSPORT, and_(
             Person.passport_index.in_(bindparam("passports", expanding=True)), visible)))
