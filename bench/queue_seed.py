@@ -40,6 +40,13 @@ FIRST = ["Wei", "Ming", "Ahmad", "Siti", "John", "Maria", "Hiroshi", "Anan", "Ng
          "Ravi", "Priya", "Tom", "Anna", "Kim", "Jose", "Omar", "Fatima", "Chen", "Mei"]
 LAST = ["Tan", "Lim", "Wong", "Abdullah", "Smith", "Garcia", "Sato", "Srisuk", "Tran", "Zhang",
         "Kumar", "Patel", "Brown", "Muller", "Park", "Santos", "Hassan", "Rahman", "Lee", "Ng"]
+# Persons seen a few times whatever the size, in the demo officer's villages: a real name is
+# rare, while each of the 400 names above is on about one report in 240 (the common-name search).
+RARE = ["Xiaoling Okonkwo", "Thanawat Haddad", "Bayu Kowalski", "Kenji Fernandes", "Oksana Rahimi",
+        "Dmitri Lindqvist", "Farhan Jaramillo", "Ingrid Wiranata", "Arjun Novak", "Lakshmi Chua",
+        "Hamid Takahashi", "Noor Petrov", "Sven Mendoza", "Tariq Nakamura", "Duc Sasaki",
+        "Linh Kaur", "Rizal Ibrahim", "Ayumi Suzuki", "Soo-ah Pham", "Yuki Gallagher"]
+SIGHTINGS_OF_RARE = 3
 NATIONALITIES = ["SG", "MY", "CN", "IN", "PH", "TH", "VN", "AU", "US", "GB", "JP", "KR"]
 WORDS = ["guests", "homestay", "boat", "jetty", "fishing", "workers", "construction", "shop",
          "night", "kelong", "ferry", "passport", "market", "school", "mosque", "wedding"]
@@ -89,6 +96,7 @@ def seed_reports(total=100_000, seed=4):
         select(User).where(User.username == "petugas")).villages}
     codes = set()
     report_rows, person_rows, event_rows, searchable = [], [], [], []
+    in_officer_villages = []
     # Ids grow with time, as they do in a real office; a big page cache keeps the inserts quick.
     if db.engine.dialect.name == "sqlite":
         db.session.execute(text("PRAGMA cache_size = -262144"))
@@ -125,13 +133,11 @@ def seed_reports(total=100_000, seed=4):
         for _person in range(rng.choice([1, 1, 1, 2, 2, 3])):
             name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
             passport = f"{rng.choice('ABEKN')}{rng.randint(1_000_000, 9_999_999)}"
-            person_rows.append({
-                "report_id": report_id, "name": name, "name_key": matching.name_key(name),
-                "sex": rng.choice(["male", "female"]), "nationality": rng.choice(NATIONALITIES),
-                **_passport(passport), "permit_type": "",
-            })
+            person_rows.append(_person_row(rng, report_id, name, passport))
             if village.id in officer_villages:
                 searchable.append((name, passport))
+        if village.id in officer_villages:
+            in_officer_villages.append(report_id)
         event_rows.append({
             "report_id": report_id, "actor_id": report_rows[-1]["reporter_id"],
             "created_at": created, "kind": EventKind.CREATED, "from_status": None,
@@ -147,6 +153,10 @@ def seed_reports(total=100_000, seed=4):
                         "visible_to_reporter": True})
         if len(report_rows) >= CHUNK:
             _flush(report_rows, person_rows, event_rows)
+    for name in RARE:
+        passport = f"R{rng.randint(1_000_000, 9_999_999)}"
+        for report_id in rng.sample(in_officer_villages, SIGHTINGS_OF_RARE):
+            person_rows.append(_person_row(rng, report_id, name, passport))
     _flush(report_rows, person_rows, event_rows)
     _one_record_per_person()
     search.rebuild(db.session.connection())  # the bulk inserts went around the session's index
@@ -156,7 +166,13 @@ def seed_reports(total=100_000, seed=4):
     db.session.commit()
     sample = rng.sample(searchable, min(20, len(searchable)))
     return {"villages": len(villages), "names": sorted({name for name, _passport in sample}),
-            "passports": [passport for _name, passport in sample]}
+            "passports": [passport for _name, passport in sample], "rare_names": RARE}
+
+
+def _person_row(rng, report_id, name, passport):
+    return {"report_id": report_id, "name": name, "name_key": matching.name_key(name),
+            "sex": rng.choice(["male", "female"]), "nationality": rng.choice(NATIONALITIES),
+            **_passport(passport), "permit_type": ""}
 
 
 def _flush(report_rows, person_rows, event_rows):

@@ -17,11 +17,13 @@ import speed  # noqa: E402
 
 def test_the_url_sets_quote_the_searches_and_fill_the_patterns():
     pages = speed.build_pages([7, 9], ["Wei Tan", "José Ng"], ["A1234567"], [3],
-                              search_url="/review/?status=all&q={q}", person_url="/people/{id}")
+                              search_url="/review/?status=all&q={q}", person_url="/people/{id}",
+                              rare_names=["Soo-ah Pham"])
     assert pages == {
         "queue default view": ["/review/"],
         "report detail": ["/review/7", "/review/9"],
         "name search": ["/review/?status=all&q=Wei+Tan", "/review/?status=all&q=Jos%C3%A9+Ng"],
+        "rare name search": ["/review/?status=all&q=Soo-ah+Pham"],
         "passport search": ["/review/?status=all&q=A1234567"],
         "person page": ["/people/3"],
     }
