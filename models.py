@@ -281,7 +281,8 @@ class PersonRecord(db.Model):
 class Person(db.Model):
     __tablename__ = "persons"
     __table_args__ = (
-        Index("ix_persons_name_key_nationality", "name_key", "nationality"),
+        # A name's sightings newest first straight from the index (related reports).
+        Index("ix_persons_name_key_nationality_report_id", "name_key", "nationality", "report_id"),
         # A report's persons in order straight from the index (the queue's first person).
         Index("ix_persons_report_id_id", "report_id", "id"),
     )

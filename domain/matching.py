@@ -3,6 +3,7 @@
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 # Letters that Unicode does not decompose into a base letter and an accent, written as their
 # base letter (Vietnamese Đặng is Dang); the others lose their accents by decomposition.
@@ -28,6 +29,8 @@ def passport_key(number):
     return "".join(ch for ch in (number or "").upper() if ch.isalnum())
 
 
+# The same pairs come back page after page (a village's names recur): the answer is kept.
+@lru_cache(maxsize=16384)
 def similar_names(first, second):
     """Whether two names (as name keys) are probably the same person: close spelling, or one
     name's words all found in the other ('wei ming tan' and 'tan wei')."""

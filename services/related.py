@@ -12,7 +12,6 @@ from typing import NamedTuple
 from sqlalchemy import and_
 from sqlalchemy import bindparam
 from sqlalchemy import literal
-from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import union_all
 
@@ -77,31 +76,37 @@ def _candidates_statement(village_ids, with_passports, name_count):
     name rule for `name_count` (name, nationality) pairs. Each rule starts from its own index
     and reads a few rows: nearby reports through (village, created), in the report's own village,
     which the viewer sees; passport and name matches through the persons' indexes, each
-    match's report read by its key."""
-    def rule(reason, condition):
+    match's report read by its key.
+
+    A passport or name rule reads only its newest MAX_MATCHES: a report shown for that reason
+    ranks below every newer one found by it, so none beyond them could be shown (a shown report
+    found by several rules may then list fewer reasons). Nearby candidates are kept by name
+    similarity after the statement, so that rule reads up to MAX_CANDIDATES (a week of one
+    village)."""
+    def rule(reason, condition, limit=MAX_MATCHES):
         return (
             select(Person.report_id, literal(reason).label("reason"), Person.name_key)
             .join(Report, Report.id == Person.report_id)
             .where(condition, Report.id != bindparam("report_id"))
-            .limit(MAX_CANDIDATES)
+            .order_by(Person.report_id.desc())
+            .limit(limit)
         )
 
     created = Report.__table__.c.created_at
     rules = [
         rule(NEARBY, and_(Report.village_id == bindparam("village_id"),
                           created.between(bindparam("since", type_=created.type),
-                                          bindparam("until", type_=created.type))))
+                                          bindparam("until", type_=created.type))),
+             MAX_CANDIDATES)
     ]
     visible = in_villages_by_key(village_ids)
     if with_passports:
         rules.append(rule(PASSPORT, and_(
             Person.passport_index.in_(bindparam("passports", expanding=True)), visible)))
-    if name_count:
-        rules.append(rule(NAME, and_(or_(*[
-            and_(Person.name_key == bindparam(f"name_{number}"),
-                 Person.nationality == bindparam(f"nationality_{number}"))
-            for number in range(name_count)
-        ]), visible)))
+    # A rule per name: each reads its own index range newest first and stops.
+    rules += [rule(NAME, and_(Person.name_key == bindparam(f"name_{number}"),
+                              Person.nationality == bindparam(f"nationality_{number}"), visible))
+              for number in range(name_count)]
     # Each rule in its own subquery, so its LIMIT stays its own.
     return union_all(*[select(*r.subquery().c) for r in rules])
 

@@ -13,6 +13,7 @@ from models import Event
 from models import Person
 from models import Photo
 from models import Report
+from services import related
 from tests import factories
 from tests.review_support import HX
 from tests.review_support import make_officer
@@ -117,6 +118,31 @@ def test_related_reports_across_the_users_villages(app, client, auth):
     assert "nomor paspor sama" in section and "nama dan kewarganegaraan sama" in section
     auth.sign_in_as("admin")
     assert codes["other_village"] in client.get(f"/review/{report_id}").data.decode()
+
+
+def test_related_reports_of_a_common_name_are_the_newest_ones(app, client, auth):
+    """More reports of the same name than the page shows: the newest, in another village the
+    officer follows too, beside the passport match, whatever its age. Each rule reads its
+    matches newest first and stops (services/related.py)."""
+    with app.app_context():
+        older = []
+        for number in range(related.MAX_MATCHES + 5):
+            made = factories.make_report("Sekanak Raya", persons=0, commit=False)
+            made.persons.append(Person(name="Nguyen Van An", nationality="VN",
+                                       passport_no="B1234567" if number == 0 else ""))
+            older.append(made)
+        db.session.commit()
+        codes = [made.code for made in older]
+        report = factories.make_report(persons=0)
+        report.persons.append(Person(name="An Văn Nguyễn", nationality="VN", passport_no="B1234567"))
+        db.session.commit()
+        report_id = report.id
+    auth.sign_in_as("petugas")
+    section = client.get(f"/review/{report_id}").data.decode().split('id="related-title"')[1]
+    section = section.split("</section>")[0]
+    shown = [code for code in codes if code in section]
+    # The passport match first, then the newest of the others by name, as many as fit.
+    assert shown == [codes[0], *codes[-(related.MAX_MATCHES - 1):]]
 
 
 def test_htmx_detail_request_gets_the_workspace(app, client, officer):
