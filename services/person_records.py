@@ -23,6 +23,7 @@ from sqlalchemy import func
 from sqlalchemy import not_
 from sqlalchemy import or_
 from sqlalchemy import select
+from sqlalchemy import true
 from sqlalchemy import union_all
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm import joinedload
@@ -37,6 +38,7 @@ from models import RecordMerge
 from models import RecordSuggestion
 from models import Report
 from services.passports import passport_equals
+from services.reports import persons_report
 from services.reports import visible_by_key
 
 # How many persons seen before each kind of look-up brings back for one new report.
@@ -132,14 +134,17 @@ def report_persons(report, user):
     record_ids |= {suggestion.record_id for suggestion in suggestions}
     if not record_ids:
         return result
-    earlier = and_(Report.created_at < report.created_at, Report.id != report.id)
+    # Each sighting's report is read by its key: a record's sightings are few.
+    earlier = and_(persons_report(Report.created_at) < report.created_at,
+                   Person.report_id != report.id)
+    village_ids = user.visible_village_ids()
+    visible = true() if village_ids is None else persons_report(Report.village_id).in_(village_ids)
     counts = {
-        record_id: (before, visible)
-        for record_id, before, visible in db.session.execute(
+        record_id: (before, seen)
+        for record_id, before, seen in db.session.execute(
             select(Person.record_id,
                    func.sum(case((earlier, 1), else_=0)),
-                   func.sum(case((visible_by_key(user), 1), else_=0)))
-            .join(Report, Report.id == Person.report_id)
+                   func.sum(case((visible, 1), else_=0)))
             .where(Person.record_id.in_(record_ids))
             .group_by(Person.record_id)
         )

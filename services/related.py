@@ -9,10 +9,10 @@ from datetime import timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import and_
 from sqlalchemy import bindparam
 from sqlalchemy import literal
 from sqlalchemy import select
+from sqlalchemy import true
 from sqlalchemy import union_all
 
 from domain import matching
@@ -22,7 +22,7 @@ from models import Report
 from models import Village
 from models import passport_index
 from services.reports import in_villages
-from services.reports import in_villages_by_key
+from services.reports import persons_report
 
 WINDOW = timedelta(days=7)
 MAX_MATCHES = 20
@@ -73,39 +73,38 @@ def _candidates(report, user):
 @lru_cache(maxsize=256)
 def _candidates_statement(village_ids, with_passports, name_count):
     """The candidates' statement for the user's villages, with a passport rule or not, and a
-    name rule for `name_count` (name, nationality) pairs. Each rule starts from its own index
-    and reads a few rows: nearby reports through (village, created), in the report's own village,
-    which the viewer sees; passport and name matches through the persons' indexes, each
-    match's report read by its key.
+    name rule for each of `name_count` (name, nationality) pairs. Each rule starts from its own
+    index and reads a few rows: nearby reports through (village, created), in the report's own
+    village, which the viewer sees; passport and name matches through the persons' indexes,
+    each match's village read by its report's key.
 
-    A passport or name rule reads only its newest MAX_MATCHES: a report shown for that reason
-    ranks below every newer one found by it, so none beyond them could be shown (a shown report
-    found by several rules may then list fewer reasons). Nearby candidates are kept by name
-    similarity after the statement, so that rule reads up to MAX_CANDIDATES (a week of one
-    village)."""
-    def rule(reason, condition, limit=MAX_MATCHES):
-        return (
-            select(Person.report_id, literal(reason).label("reason"), Person.name_key)
-            .join(Report, Report.id == Person.report_id)
-            .where(condition, Report.id != bindparam("report_id"))
-            .order_by(Person.report_id.desc())
-            .limit(limit)
-        )
-
+    A name rule reads its newest MAX_MATCHES, straight from the index: a report shown for that
+    reason ranks below every newer one found by it, so none beyond them could be shown (a shown
+    report found by several rules may then list fewer reasons). Nearby candidates are kept by
+    name similarity after the statement, so that rule reads up to MAX_CANDIDATES (a week of one
+    village); passport matches are few, and read whole up to the same bound."""
     created = Report.__table__.c.created_at
     rules = [
-        rule(NEARBY, and_(Report.village_id == bindparam("village_id"),
-                          created.between(bindparam("since", type_=created.type),
-                                          bindparam("until", type_=created.type))),
-             MAX_CANDIDATES)
+        select(Person.report_id, literal(NEARBY).label("reason"), Person.name_key)
+        .join(Report, Report.id == Person.report_id)
+        .where(Report.village_id == bindparam("village_id"),
+               created.between(bindparam("since", type_=created.type),
+                               bindparam("until", type_=created.type)),
+               Report.id != bindparam("report_id"))
+        .limit(MAX_CANDIDATES)
     ]
-    visible = in_villages_by_key(village_ids)
+    visible = true() if village_ids is None else persons_report(Report.village_id).in_(village_ids)
+
+    def matches(reason, *conditions):
+        return (select(Person.report_id, literal(reason).label("reason"), Person.name_key)
+                .where(*conditions, Person.report_id != bindparam("report_id"), visible))
+
     if with_passports:
-        rules.append(rule(PASSPORT, and_(
-            Person.passport_index.in_(bindparam("passports", expanding=True)), visible)))
-    # A rule per name: each reads its own index range newest first and stops.
-    rules += [rule(NAME, and_(Person.name_key == bindparam(f"name_{number}"),
-                              Person.nationality == bindparam(f"nationality_{number}"), visible))
+        rules.append(matches(PASSPORT, Person.passport_index.in_(
+            bindparam("passports", expanding=True))).limit(MAX_CANDIDATES))
+    rules += [matches(NAME, Person.name_key == bindparam(f"name_{number}"),
+                      Person.nationality == bindparam(f"nationality_{number}"))
+              .order_by(Person.report_id.desc()).limit(MAX_MATCHES)
               for number in range(name_count)]
     # Each rule in its own subquery, so its LIMIT stays its own.
     return union_all(*[select(*r.subquery().c) for r in rules])

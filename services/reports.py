@@ -80,6 +80,13 @@ def visible_by_key(user):
     return in_villages_by_key(user.visible_village_ids())
 
 
+def persons_report(column):
+    """`column` of the report of each person row, read by the report's key: a subquery run per
+    person, so a statement over a few persons never joins the reports (a join that PostgreSQL
+    with no statistics planned, at a million reports, as a scan of every one of them)."""
+    return select(column).where(Report.id == Person.report_id).scalar_subquery()
+
+
 def waiting_for_answer(village_id):
     """How many of the village's reports wait for an answer its official may give (residents
     answer their tips from the tip-status page)."""
