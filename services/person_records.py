@@ -23,7 +23,6 @@ from sqlalchemy import func
 from sqlalchemy import not_
 from sqlalchemy import or_
 from sqlalchemy import select
-from sqlalchemy import true
 from sqlalchemy import union_all
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm import joinedload
@@ -39,6 +38,7 @@ from models import RecordSuggestion
 from models import Report
 from services.passports import passport_equals
 from services.reports import persons_report
+from services.reports import persons_report_in_villages
 from services.reports import visible_by_key
 
 # How many persons seen before each kind of look-up brings back for one new report.
@@ -137,8 +137,7 @@ def report_persons(report, user):
     # Each sighting's report is read by its key: a record's sightings are few.
     earlier = and_(persons_report(Report.created_at) < report.created_at,
                    Person.report_id != report.id)
-    village_ids = user.visible_village_ids()
-    visible = true() if village_ids is None else persons_report(Report.village_id).in_(village_ids)
+    visible = persons_report_in_villages(user.visible_village_ids())
     counts = {
         record_id: (before, seen)
         for record_id, before, seen in db.session.execute(

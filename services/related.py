@@ -12,7 +12,6 @@ from typing import NamedTuple
 from sqlalchemy import bindparam
 from sqlalchemy import literal
 from sqlalchemy import select
-from sqlalchemy import true
 from sqlalchemy import union_all
 
 from domain import matching
@@ -22,7 +21,7 @@ from models import Report
 from models import Village
 from models import passport_index
 from services.reports import in_villages
-from services.reports import persons_report
+from services.reports import persons_report_in_villages
 
 WINDOW = timedelta(days=7)
 MAX_MATCHES = 20
@@ -93,7 +92,7 @@ def _candidates_statement(village_ids, with_passports, name_count):
                Report.id != bindparam("report_id"))
         .limit(MAX_CANDIDATES)
     ]
-    visible = true() if village_ids is None else persons_report(Report.village_id).in_(village_ids)
+    visible = persons_report_in_villages(village_ids)
 
     def matches(reason, *conditions):
         return (select(Person.report_id, literal(reason).label("reason"), Person.name_key)

@@ -69,7 +69,7 @@ def visible_reports(user):
 
 def in_villages_by_key(village_ids):
     """`in_villages` for a statement that starts from a few rows found another way (a search's
-    matches, a record's sightings, a passport's persons) and reaches each report by its key.
+    matches, a record's sightings) and joins each one's report by its key.
     `+ 0` keeps the village out of the planner's choice of index: PostgreSQL with no statistics
     otherwise read every report of the villages into a hash to join those few rows to."""
     return true() if village_ids is None else (Report.village_id + 0).in_(village_ids)
@@ -85,6 +85,12 @@ def persons_report(column):
     person, so a statement over a few persons never joins the reports (a join that PostgreSQL
     with no statistics planned, at a million reports, as a scan of every one of them)."""
     return select(column).where(Report.id == Person.report_id).scalar_subquery()
+
+
+def persons_report_in_villages(village_ids):
+    """Whether each person row's report is in these villages (None: every village), read by
+    the report's key (`persons_report`)."""
+    return true() if village_ids is None else persons_report(Report.village_id).in_(village_ids)
 
 
 def waiting_for_answer(village_id):
