@@ -188,13 +188,13 @@ def build_pages(report_ids, names, passports, person_ids, search_url=SEARCH_URL,
 
 
 def answering(port, cookie, pages):
-    """Only the pages that answer 200 for the signed-in officer; a person page answering 404 for
-    every id is left out (not built on this version), and so is a page with no URLs (a database
-    seeded before the rare names); any other failure stops the run."""
+    """Only the pages that answer 200 for the signed-in officer. A page with no URLs is left out
+    (no person ids, or a database seeded before the rare names), and so is a person page
+    answering 404 for every id (not built on this version); any other failure stops the run."""
     kept, notes = {}, []
     for name, paths in pages.items():
-        if not paths and name != "person page":
-            notes.append(f"{name}: nothing to search for in this database")
+        if not paths:
+            notes.append(f"{name}: no URLs to open in this database")
             continue
         statuses = {}
         for path in paths:
@@ -204,10 +204,10 @@ def answering(port, cookie, pages):
             connection.close()
         good = [path for path in paths if statuses[path] == 200]
         if name == "person page" and not good:
-            notes.append(f"person page: not available on this version ({paths[0] if paths else 'no ids'}"
-                         f" answers {statuses.get(paths[0], '-') if paths else '-'})")
+            notes.append(f"person page: not available on this version ({paths[0]} answers "
+                         f"{statuses[paths[0]]})")
             continue
-        if len(good) != len(paths) or not good:
+        if len(good) != len(paths):
             bad = {path: status for path, status in statuses.items() if status != 200}
             raise SystemExit(f"{name}: not every URL answers 200: {bad}")
         kept[name] = paths
