@@ -405,6 +405,11 @@ class Event(db.Model):
     report: Mapped[Report] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
 
+    @property
+    def actor_name(self):
+        """Who did it, by name; None for the reporter or the system."""
+        return self.actor.full_name if self.actor else None
+
 
 class AuditEntry(db.Model):
     """What happened to accounts, villages and sign-ins: who did it (`actor`, None for the

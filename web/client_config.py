@@ -2,6 +2,7 @@
 words), as a JSON island in the page shell: the scripts carry no text of their own."""
 
 from flask import current_app
+from flask import request
 from flask import url_for
 from flask_babel import get_locale
 from flask_login import current_user
@@ -9,6 +10,7 @@ from jinja2.utils import htmlsafe_json_dumps
 
 from web.caching import OFFLINE_FORMS
 from web.caching import OUTBOX_ONLY_FORMS
+from web.caching import remembered
 from web.i18n import gettext as _
 from web.i18n import ngettext
 
@@ -61,7 +63,9 @@ def client_config():
     }
 
 
-
 def client_config_json():
-    """client_config() as JSON for the page."""
-    return htmlsafe_json_dumps(client_config(), dumps=current_app.json.dumps)
+    """client_config() as JSON for the page; the same for every page of one user, language and
+    mount point, so made once for each."""
+    user = current_user.username if current_user.is_authenticated else None
+    return remembered("client config", (user, str(get_locale()), request.script_root),
+                      lambda: htmlsafe_json_dumps(client_config(), dumps=current_app.json.dumps))

@@ -43,20 +43,36 @@ def _environment(app):
     return environment
 
 
-def kept(template, **arguments):
-    """`template` rendered with `arguments` only; kept per app, language and mount point."""
+def _state():
     app = current_app._get_current_object()
     state = app.extensions.get("fragments")
     if state is None:
-        state = app.extensions.setdefault("fragments", (_environment(app), LRUCache(1024)))
-    environment, pieces = state
-    key = (template, str(get_locale()), request.script_root, *sorted(arguments.items()))
+        state = app.extensions.setdefault("fragments", (_environment(app), LRUCache(4096)))
+    return state
+
+
+def kept(template, **arguments):
+    """`template` rendered with `arguments` only; kept per app, language and mount point."""
+    return kept_each(template, (tuple(sorted(arguments.items())),))[0]
+
+
+def kept_each(template, argument_sets):
+    """`template` rendered once per set of arguments (each a tuple of (name, value) pairs), in
+    order; each kept as `kept` keeps one. For the rows of a list: a row shown before, on any
+    page and for any user, costs a look-up instead of a rendering."""
+    environment, pieces = _state()
+    prefix = (template, str(get_locale()), request.script_root)
+    keys = [(*prefix, *arguments) for arguments in argument_sets]
+    found = {}
     if not environment.auto_reload:  # templates being edited: render afresh every time
         with _lock:
-            if key in pieces:
-                return pieces[key]
-    # Safe as Markup: the output of our own autoescaped template, as render_template returns it.
-    piece = Markup(environment.get_template(template).render(**arguments))  # nosec B704
-    with _lock:
-        pieces[key] = piece
-    return piece
+            found = {key: pieces[key] for key in keys if key in pieces}
+    for key in keys:
+        if key not in found:
+            # Safe as Markup: the output of our own autoescaped template, as render_template
+            # returns it.
+            found[key] = Markup(environment.get_template(template).render(  # nosec B704
+                dict(key[len(prefix):])))
+            with _lock:
+                pieces[key] = found[key]
+    return [found[key] for key in keys]

@@ -3,6 +3,7 @@ with every label and time made once per worker and language. The queue is the bu
 the app: a translation looked up per row and per label costs more than its database queries."""
 
 from dataclasses import replace
+from datetime import datetime
 from datetime import timedelta
 from typing import NamedTuple
 
@@ -18,6 +19,7 @@ from domain import workflow
 from services.queue import ALL
 from services.queue import OPEN
 from web.caching import remembered
+from web.fragments import kept_each
 from web.i18n import gettext as _
 from web.i18n import ngettext
 from web.labels import label
@@ -46,14 +48,15 @@ def duration(delta):
 TAB_ORDER = (OPEN, ALL, *Status)
 
 
-def queue_tabs(filters):
-    """The queue's tabs, (key, title, URL): open reports, all, then each status. Their URLs keep
-    the other filters; worked out once per filters, as they depend on nothing else."""
+def queue_tabs(filters, counts):
+    """The queue's tabs, (key, title, URL, count): open reports, all, then each status. Their
+    URLs keep the other filters; worked out once per filters, as they depend on nothing else."""
     filters = replace(filters, status=OPEN, page=1)
     urls = remembered("queue tab URLs", (request.script_root, filters), lambda: {
         tab: url_for("review.queue", **filters.as_args(status=tab)) for tab in TAB_ORDER})
     titles = {OPEN: _("Open"), ALL: _("All")}
-    return [(tab, titles.get(tab) or str(label("status", tab)), urls[tab]) for tab in TAB_ORDER]
+    return tuple((tab, str(titles.get(tab) or label("status", tab)), urls[tab], counts[tab])
+                 for tab in TAB_ORDER)
 
 
 class QueueRowView(NamedTuple):
@@ -72,6 +75,26 @@ class QueueRowView(NamedTuple):
     due: str
     outcome: str
     assignee: str
+
+
+class TimelineEvent(NamedTuple):
+    """An event as a report's timeline shows it: values only, so its rendering can be kept."""
+
+    kind: str
+    from_status: str | None
+    to_status: str | None
+    text: str
+    actor_name: str | None
+    created_at: datetime
+    visible_to_reporter: bool
+
+
+def timeline_items(events):
+    """A report's timeline, one rendered item per event (review/_event.html), each rendered once
+    per language: an event never changes once written."""
+    return kept_each("review/_event.html", [(("event", TimelineEvent(
+        event.kind, event.from_status, event.to_status, event.text, event.actor_name,
+        event.created_at, event.visible_to_reporter)),) for event in events])
 
 
 # How each kind of text of a row is made from its value; other kinds are labels (labels.py).

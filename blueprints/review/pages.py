@@ -18,6 +18,7 @@ from blueprints.review import for_the_office
 from blueprints.review.display import duration
 from blueprints.review.display import queue_rows
 from blueprints.review.display import queue_tabs
+from blueprints.review.display import timeline_items
 from blueprints.review.display import waiting_state
 from blueprints.review.forms import blank_forms
 from domain import Category
@@ -36,6 +37,7 @@ from services.related import duplicates_of
 from services.related import related_reports
 from web.filters import queue_filters
 from web.fragments import kept
+from web.fragments import kept_each
 from web.htmx import render
 from web.labels import label
 from web.labels import reply_template
@@ -97,10 +99,11 @@ def queue():
         push_url=url_for("review.queue", **filters.as_args()),
         filters=filters,
         errors=errors,
-        rows=queue_rows(reports, datetime.now(UTC)),
+        rows=kept_each("review/_queue_row.html",
+                       [(("row", row),) for row in queue_rows(reports, datetime.now(UTC))]),
         has_next=has_next,
-        counts=review_queue.status_counts(current_user, filters),
-        tabs=queue_tabs(filters),
+        tab_bar=kept("review/_tabs.html", current=filters.status,
+                     tabs=queue_tabs(filters, review_queue.status_counts(current_user, filters))),
         # The form does not show the page: one kept form for every page of the same filters.
         filter_form=kept("review/_filters.html", filters=replace(filters, page=1),
                          errors=tuple(sorted(errors.items())), choices=tuple(choices.items())),
@@ -138,6 +141,7 @@ def render_report(report, status=200, forms=None, **workspace):
     context = {
         "report": report,
         "seen": report.events[-1].id if report.events else 0,
+        "timeline_items": timeline_items(report.events),
         "simple_moves": [to for to in moves if to not in workflow.MOVES_WITH_FORMS],
         "can_ask": workflow.Status.NEEDS_INFO in moves,
         "can_close": workflow.Status.CLOSED in moves,
