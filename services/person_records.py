@@ -16,8 +16,10 @@ and years of birth only in Python on loaded rows: both columns are sealed."""
 import json
 from dataclasses import dataclass
 from dataclasses import field
+from functools import lru_cache
 
 from sqlalchemy import and_
+from sqlalchemy import bindparam
 from sqlalchemy import case
 from sqlalchemy import func
 from sqlalchemy import not_
@@ -118,6 +120,30 @@ class ReportPersons:
     suggestions: dict = field(default_factory=dict)
 
 
+# The report page's two statements, built once (building one costs more than running it).
+REPORT_SUGGESTIONS = (
+    select(RecordSuggestion)
+    .where(RecordSuggestion.person_id.in_(bindparam("person_ids", expanding=True)))
+    .options(joinedload(RecordSuggestion.record))
+    .order_by(RecordSuggestion.id)
+)
+
+
+@lru_cache(maxsize=256)
+def _sightings_statement(village_ids):
+    """Per record: its sightings in reports sent before the report (every village), and its
+    sightings in these villages. Each sighting's report is read by its key: a record's
+    sightings are few."""
+    created = Report.__table__.c.created_at
+    earlier = and_(persons_report(Report.created_at) < bindparam("created_at", type_=created.type),
+                   Person.report_id != bindparam("report_id"))
+    visible = persons_report_in_villages(village_ids)
+    return (select(Person.record_id, func.sum(case((earlier, 1), else_=0)),
+                   func.sum(case((visible, 1), else_=0)))
+            .where(Person.record_id.in_(bindparam("record_ids", expanding=True)))
+            .group_by(Person.record_id))
+
+
 def report_persons(report, user):
     """The records of a report's persons, in two statements however many persons."""
     persons = report.persons
@@ -125,28 +151,18 @@ def report_persons(report, user):
     if not persons:
         return result
     suggestions = list(db.session.scalars(
-        select(RecordSuggestion)
-        .where(RecordSuggestion.person_id.in_([person.id for person in persons]))
-        .options(joinedload(RecordSuggestion.record))
-        .order_by(RecordSuggestion.id)
-    ))
+        REPORT_SUGGESTIONS, {"person_ids": [person.id for person in persons]}))
     record_ids = {person.record_id for person in persons if person.record_id is not None}
     record_ids |= {suggestion.record_id for suggestion in suggestions}
     if not record_ids:
         return result
-    # Each sighting's report is read by its key: a record's sightings are few.
-    earlier = and_(persons_report(Report.created_at) < report.created_at,
-                   Person.report_id != report.id)
-    visible = persons_report_in_villages(user.visible_village_ids())
+    village_ids = user.visible_village_ids()
+    statement = _sightings_statement(None if village_ids is None else tuple(village_ids))
     counts = {
         record_id: (before, seen)
-        for record_id, before, seen in db.session.execute(
-            select(Person.record_id,
-                   func.sum(case((earlier, 1), else_=0)),
-                   func.sum(case((visible, 1), else_=0)))
-            .where(Person.record_id.in_(record_ids))
-            .group_by(Person.record_id)
-        )
+        for record_id, before, seen in db.session.execute(statement, {
+            "created_at": report.created_at, "report_id": report.id,
+            "record_ids": sorted(record_ids)})
     }
     for person in persons:
         if person.record_id is not None:

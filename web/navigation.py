@@ -24,7 +24,11 @@ def safe_next(target, fallback):
 def get_report_or_404(report_id, *options):
     """The report, if the signed-in user may see it; 404 otherwise, so ids reveal nothing.
     `options` are loader options (selectinload, ...) for what the caller will show."""
-    report = db.session.get(Report, report_id, options=options)
+    return visible_or_404(db.session.get(Report, report_id, options=options))
+
+
+def visible_or_404(report):
+    """`report` (None: not found) if the signed-in user may see it; 404 otherwise."""
     if report is None:
         abort(404)
     village_ids = current_user.visible_village_ids()

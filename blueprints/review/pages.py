@@ -9,6 +9,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_login import current_user
+from sqlalchemy import bindparam
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm import selectinload
@@ -41,7 +42,7 @@ from web.fragments import kept_each
 from web.htmx import render
 from web.labels import label
 from web.labels import reply_template
-from web.navigation import get_report_or_404
+from web.navigation import visible_or_404
 
 DETAIL_OPTIONS = (
     joinedload(Report.village),
@@ -52,6 +53,8 @@ DETAIL_OPTIONS = (
     selectinload(Report.photos),
     selectinload(Report.events).joinedload(Event.actor),
 )
+# Built once: Session.get would build the statement and its loader options on every request.
+DETAIL_REPORT = select(Report).options(*DETAIL_OPTIONS).where(Report.id == bindparam("report_id"))
 
 
 @bp.context_processor
@@ -126,7 +129,8 @@ def detail(report_id):
 
 def load_report(report_id):
     """The report with everything the detail page shows, loaded in a fixed number of queries."""
-    return get_report_or_404(report_id, *DETAIL_OPTIONS)
+    return visible_or_404(db.session.execute(
+        DETAIL_REPORT, {"report_id": report_id}).unique().scalar_one_or_none())
 
 
 def reload_report(report_id):
