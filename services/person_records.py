@@ -39,6 +39,7 @@ from models import RecordMerge
 from models import RecordSuggestion
 from models import Report
 from services.passports import passport_equals
+from services.reports import in_villages_by_key
 from services.reports import persons_report
 from services.reports import persons_report_in_villages
 from services.reports import visible_by_key
@@ -191,24 +192,40 @@ def record_page(record_id, user):
     record = db.session.get(PersonRecord, record_id)
     if record is None:
         return None
-    sightings = list(db.session.scalars(
+    village_ids = user.visible_village_ids()
+    sightings_statement, hidden_statement = _record_statements(
+        None if village_ids is None else tuple(village_ids))
+    values = {"record_id": record_id}
+    sightings = list(db.session.scalars(sightings_statement, values).unique())
+    if not sightings:
+        return None
+    hidden = db.session.scalar(hidden_statement, values)
+    merges = list(db.session.scalars(RECORD_MERGES, values))
+    return RecordPage(record, sightings, hidden or 0, merges)
+
+
+@lru_cache(maxsize=256)
+def _record_statements(village_ids):
+    """A record's sightings in these villages (None: all), with their reports, villages and
+    photos, newest first; and how many sightings are elsewhere. Built once per villages."""
+    visible = in_villages_by_key(village_ids)
+    of_record = Person.record_id == bindparam("record_id")
+    sightings = (
         select(Person).join(Report, Report.id == Person.report_id)
-        .where(Person.record_id == record_id, visible_by_key(user))
+        .where(of_record, visible)
         .options(contains_eager(Person.report).joinedload(Report.village),
                  contains_eager(Person.report).selectinload(Report.photos))
         .order_by(Report.observed_at.desc(), Person.id.desc())
-    ).unique())
-    if not sightings:
-        return None
-    hidden = db.session.scalar(
-        select(func.count(Person.id)).join(Report, Report.id == Person.report_id)
-        .where(Person.record_id == record_id, not_(visible_by_key(user)))
     )
-    merges = list(db.session.scalars(
-        select(RecordMerge).where(RecordMerge.kept_id == record_id)
-        .options(joinedload(RecordMerge.actor)).order_by(RecordMerge.id.desc())
-    ))
-    return RecordPage(record, sightings, hidden or 0, merges)
+    hidden = (select(func.count(Person.id)).join(Report, Report.id == Person.report_id)
+              .where(of_record, not_(visible)))
+    return sightings, hidden
+
+
+RECORD_MERGES = (
+    select(RecordMerge).where(RecordMerge.kept_id == bindparam("record_id"))
+    .options(joinedload(RecordMerge.actor)).order_by(RecordMerge.id.desc())
+)
 
 
 def visible_person(person_id, user):
