@@ -188,38 +188,37 @@ class RecordPage:
 
 def record_page(record_id, user):
     """The record page, or None when the viewer may see no sighting of it (need to know).
-    A fixed number of statements however many sightings."""
-    record = db.session.get(PersonRecord, record_id)
-    if record is None:
-        return None
+    A fixed number of statements however many sightings: the record and its visible sightings
+    with the count of the others, their photos, and the merges."""
     village_ids = user.visible_village_ids()
-    sightings_statement, hidden_statement = _record_statements(
-        None if village_ids is None else tuple(village_ids))
     values = {"record_id": record_id}
-    sightings = list(db.session.scalars(sightings_statement, values).unique())
-    if not sightings:
+    rows = db.session.execute(
+        _sightings_of_record(None if village_ids is None else tuple(village_ids)), values
+    ).unique().all()
+    if not rows:  # no such record, or none of its sightings is the viewer's to see
         return None
-    hidden = db.session.scalar(hidden_statement, values)
+    sightings = [person for person, _hidden in rows]
     merges = list(db.session.scalars(RECORD_MERGES, values))
-    return RecordPage(record, sightings, hidden or 0, merges)
+    return RecordPage(sightings[0].record, sightings, rows[0].hidden or 0, merges)
 
 
 @lru_cache(maxsize=256)
-def _record_statements(village_ids):
-    """A record's sightings in these villages (None: all), with their reports, villages and
-    photos, newest first; and how many sightings are elsewhere. Built once per villages."""
+def _sightings_of_record(village_ids):
+    """A record's sightings in these villages (None: all), newest first, with the record, their
+    reports, villages and photos, each beside the number of the record's sightings elsewhere.
+    Built once per villages."""
     visible = in_villages_by_key(village_ids)
     of_record = Person.record_id == bindparam("record_id")
-    sightings = (
-        select(Person).join(Report, Report.id == Person.report_id)
+    hidden = (select(func.count(Person.id)).join(Report, Report.id == Person.report_id)
+              .where(of_record, not_(visible)).correlate(None).scalar_subquery().label("hidden"))
+    return (
+        select(Person, hidden).join(Report, Report.id == Person.report_id)
         .where(of_record, visible)
-        .options(contains_eager(Person.report).joinedload(Report.village),
+        .options(joinedload(Person.record),
+                 contains_eager(Person.report).joinedload(Report.village),
                  contains_eager(Person.report).selectinload(Report.photos))
         .order_by(Report.observed_at.desc(), Person.id.desc())
     )
-    hidden = (select(func.count(Person.id)).join(Report, Report.id == Person.report_id)
-              .where(of_record, not_(visible)))
-    return sightings, hidden
 
 
 RECORD_MERGES = (

@@ -45,7 +45,7 @@ from web.labels import reply_template
 from web.navigation import visible_or_404
 
 DETAIL_OPTIONS = (
-    joinedload(Report.village),
+    joinedload(Report.village).joinedload(Village.officers),  # whom the report may be assigned to
     joinedload(Report.reporter),
     joinedload(Report.assignee),
     joinedload(Report.duplicate_of),
