@@ -9,7 +9,6 @@ from datetime import timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import and_
 from sqlalchemy import bindparam
 from sqlalchemy import literal
 from sqlalchemy import select
@@ -110,22 +109,24 @@ def _candidates_statement(village_ids, with_passports, name_count):
     return union_all(*[select(*r.subquery().c) for r in rules])
 
 
-# What the page shows of the related reports, built once: each report with its persons' names
-# (one row per name; one with no name for a report whose persons have none).
-SHOWN = (
-    select(Report.id, Report.code, Report.status, Village.name, Report.created_at, Person.name)
+# What the page shows of the related reports, built once: the reports, and their persons' names.
+SHOWN_REPORTS = (
+    select(Report.id, Report.code, Report.status, Village.name, Report.created_at)
     .join(Village, Village.id == Report.village_id)
-    .outerjoin(Person, and_(Person.report_id == Report.id, Person.name.is_not(None),
-                            Person.name != ""))
     .where(Report.id.in_(bindparam("ids", expanding=True)))
+)
+SHOWN_NAMES = (
+    select(Person.report_id, Person.name)
+    .where(Person.report_id.in_(bindparam("ids", expanding=True)),
+           Person.name.is_not(None), Person.name != "")
     .order_by(Person.id)
 )
 
 
 def related_reports(report, user):
     """The possible matches of `report`, strongest reasons first, then newest. The candidates
-    are ranked by their ids and reasons alone, so only the shown ones are read, in one
-    statement, as plain rows."""
+    are ranked by their ids and reasons alone, so only the shown ones are read, in two
+    statements (the reports, their persons' names), as plain rows."""
     own_keys = [p.name_key for p in report.persons if p.name_key]
     similar = {}  # name key -> whether it is like one of the report's own; names repeat
     reasons = {}
@@ -141,11 +142,11 @@ def related_reports(report, user):
                                                    -report_id))[:MAX_MATCHES]
     if not shown:
         return []
-    found = {}
-    for *columns, name in db.session.execute(SHOWN, {"ids": shown}):
-        related = found.setdefault(columns[0], RelatedReport(*columns, []))
-        if name is not None:
-            related.names.append(name)
+    names = {report_id: [] for report_id in shown}
+    for report_id, name in db.session.execute(SHOWN_NAMES, {"ids": shown}):
+        names[report_id].append(name)
+    found = {row.id: RelatedReport(*row, names[row.id])
+             for row in db.session.execute(SHOWN_REPORTS, {"ids": shown})}
     return [Match(found[report_id], [x for x in order if x in reasons[report_id]])
             for report_id in shown]
 
