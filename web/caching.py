@@ -173,7 +173,8 @@ _remembered_lock = threading.Lock()
 def remembered(name, key, make, size=512):
     """`make()`, kept by the app under `name` and `key` in a bounded cache: for values that
     depend on nothing but the key (a language, a mount point, filters, a user name), never on
-    the rest of the user or on the data. Two threads may both make a missing value; either result is right."""
+    the rest of the user or on the data. Two threads may both make a missing value; either
+    result is right."""
     caches = current_app.extensions.setdefault("remembered", {})
     with _remembered_lock:
         kept = caches.setdefault(name, LRUCache(size))

@@ -90,8 +90,9 @@ class TimelineEvent(NamedTuple):
 
 
 def timeline_items(events):
-    """A report's timeline, one rendered item per event (review/_event.html), each rendered once
-    per language: an event never changes once written."""
+    """A report's timeline, one rendered item per event (review/_event.html), kept by the
+    values it shows: the same event on any report page, for any officer, is rendered once per
+    language, and an event whose text is cleared (the purge) gets a new item."""
     return kept_each("review/_event.html", [(("event", TimelineEvent(
         event.kind, event.from_status, event.to_status, event.text, event.actor_name,
         event.created_at, event.visible_to_reporter)),) for event in events])
