@@ -2,18 +2,18 @@
 the request, the session or the user, and each role, page and language gets its own."""
 
 import pytest
-from sqlalchemy import select
 from jinja2 import ChoiceLoader
 from jinja2 import DictLoader
 from jinja2 import UndefinedError
+from sqlalchemy import select
 
-from web.fragments import REQUEST_BOUND
 from extensions import db
 from models import User
 from tests import factories
 from tests.review_support import make_officer
 from tests.review_support import post_action
 from tests.test_review_queue import queue_rows_by_code
+from web.fragments import REQUEST_BOUND
 from web.fragments import kept
 from web.fragments import kept_each
 
@@ -92,6 +92,7 @@ def test_a_timeline_event_is_rendered_once_for_every_viewer(app, client, auth):
     auth.sign_in_as("second")
     assert client.get(f"/review/{report_id}").status_code == 200
     assert kept_pieces(app, "review/_event.html") == events
-    assert post_action(client, app, report_id, "note", {"note-text": "Checked the lodging."}).status_code == 303
+    noted = post_action(client, app, report_id, "note", {"note-text": "Checked the lodging."})
+    assert noted.status_code == 303
     page = client.get(f"/review/{report_id}").data.decode()
     assert "Checked the lodging." in page and len(kept_pieces(app, "review/_event.html")) == len(events) + 1
