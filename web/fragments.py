@@ -69,10 +69,10 @@ def kept_each(template, argument_sets):
             found = {key: pieces[key] for key in keys if key in pieces}
     for key in keys:
         if key not in found:
+            rendered = environment.get_template(template).render(dict(key[len(prefix):]))
             # Safe as Markup: the output of our own autoescaped template, as render_template
             # returns it.
-            found[key] = Markup(environment.get_template(template).render(  # nosec B704
-                dict(key[len(prefix):])))
+            found[key] = Markup(rendered)  # nosec B704
             with _lock:
                 pieces[key] = found[key]
     return [found[key] for key in keys]
