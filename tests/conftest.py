@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import sys
 import time
 from contextlib import contextmanager
 
@@ -173,6 +174,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.flaky(reruns=1))
             if not os.access(CHROMIUM, os.X_OK):
                 item.add_marker(skip)
+
+
+def pytest_runtest_logreport(report):
+    """A rerun that passes leaves no failure in the summary: print why the first run failed, so a
+    flaky test's cause is in the CI log and can be fixed."""
+    if report.outcome == "rerun":
+        print(f"\nRERUN {report.nodeid}, first failure:\n{report.longreprtext}", file=sys.stderr)
 
 
 @pytest.fixture

@@ -45,9 +45,21 @@
     return items.sort((a, b) => a.createdAt - b.createdAt);
   }
 
-  const get = (uuid) => run("readonly", (store) => store.get(uuid));
   const put = (item) => run("readwrite", (store) => store.put(item));
   const remove = (uuid) => run("readwrite", (store) => store.delete(uuid));
+
+  // Read and written in one transaction: a report deleted on the outbox page while it was being
+  // sent stays deleted, however the deletion and the answer interleave.
+  const putIfKept = (item) =>
+    run("readwrite", (store) => {
+      const request = store.get(item.uuid);
+      request.onsuccess = () => {
+        if (request.result) {
+          store.put(item);
+        }
+      };
+      return request;
+    });
 
   async function receipts() {
     const kept = await run("readonly", (store) => store.getAll(), RECEIPTS);
@@ -156,9 +168,7 @@
     item.lastError = result.error || `http:${result.status}`;
     item.lastTriedAt = Date.now();
     item.errorHtml = result.outcome === "invalid" ? result.html : "";
-    if (await get(item.uuid)) {
-      await put(item); // deleted meanwhile on the outbox page: stays deleted
-    }
+    await putIfKept(item);
     return result;
   }
 
@@ -196,5 +206,5 @@
     return locks ? locks.request(LOCK, () => flushNow(config)) : flushNow(config);
   }
 
-  scope.DesaOutbox = {all, get, put, remove, send, flush, receipts, forgetReceipt};
+  scope.DesaOutbox = {all, put, remove, send, flush, receipts, forgetReceipt};
 })(self);

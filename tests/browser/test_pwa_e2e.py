@@ -129,11 +129,50 @@ def test_a_refused_waiting_report_shows_why_and_can_be_deleted(offline_context, 
     expect(item.locator(".outbox-invalid li")).to_have_count(2)  # the reason and the field's error
     expect(badge(page)).to_have_text("1 laporan menunggu")  # kept: the user decides
     item.get_by_role("button", name="Kirim sekarang").click()
+    # The list is drawn again once the answer is in: then the report is still refused.
+    expect(item.get_by_role("button", name="Kirim sekarang")).to_be_enabled()
     expect(item.locator(".outbox-invalid")).to_be_visible()
     page.once("dialog", lambda dialog: dialog.accept())
     item.get_by_role("button", name="Hapus").click()
     expect(badge(page)).to_be_hidden()
     expect(page.locator("#outbox-empty")).to_be_visible()
+
+
+# The user taps "Delete" at the moment the office's answer comes back: the outbox reads the
+# report to write its new state back just as the deletion starts.
+DELETE_WHILE_ANSWER_IS_WRITTEN = """async () => {
+    const [item] = await window.DesaOutbox.all();
+    const read = IDBObjectStore.prototype.get;
+    let deleting = null;
+    IDBObjectStore.prototype.get = function (key) {
+        if (key === item.uuid && !deleting) {
+            deleting = window.DesaOutbox.remove(item.uuid);
+        }
+        return read.call(this, key);
+    };
+    try {
+        await window.DesaOutbox.send(item, window.DesaOutboxPage.config);
+        await deleting;
+    } finally {
+        IDBObjectStore.prototype.get = read;
+    }
+    return (await window.DesaOutbox.all()).length;
+}"""
+
+
+def test_a_report_deleted_as_its_answer_arrives_stays_deleted(offline_context, live_app):
+    page = offline_context.new_page()
+    log_in(page, "desa")
+    page.goto("/reports/new")
+    wait_for_worker(page)
+    fill_report(page, "Terlalu pendek", photo=False)
+    offline_context.set_offline(True)
+    send_report(page)
+    expect(badge(page)).to_have_text("1 laporan menunggu")
+    offline_context.set_offline(False)
+    page.goto("/outbox")
+    expect(page.locator(".outbox-item .outbox-invalid")).to_be_visible()
+    assert page.evaluate(DELETE_WHILE_ANSWER_IS_WRITTEN) == 0
 
 
 def test_logging_out_warns_while_reports_wait(offline_context):
