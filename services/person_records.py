@@ -42,6 +42,7 @@ from services.passports import passport_equals
 from services.reports import in_villages_by_key
 from services.reports import persons_report
 from services.reports import persons_report_in_villages
+from services.reports import village_scope
 from services.reports import visible_by_key
 
 # How many persons seen before each kind of look-up brings back for one new report.
@@ -157,8 +158,7 @@ def report_persons(report, user):
     record_ids |= {suggestion.record_id for suggestion in suggestions}
     if not record_ids:
         return result
-    village_ids = user.visible_village_ids()
-    statement = _sightings_statement(None if village_ids is None else tuple(village_ids))
+    statement = _sightings_statement(village_scope(user))
     counts = {
         record_id: (before, seen)
         for record_id, before, seen in db.session.execute(statement, {
@@ -190,11 +190,8 @@ def record_page(record_id, user):
     """The record page, or None when the viewer may see no sighting of it (need to know).
     A fixed number of statements however many sightings: the record and its visible sightings
     with the count of the others, their photos, and the merges."""
-    village_ids = user.visible_village_ids()
     values = {"record_id": record_id}
-    rows = db.session.execute(
-        _sightings_of_record(None if village_ids is None else tuple(village_ids)), values
-    ).unique().all()
+    rows = db.session.execute(_sightings_of_record(village_scope(user)), values).unique().all()
     if not rows:  # no such record, or none of its sightings is the viewer's to see
         return None
     sightings = [person for person, _hidden in rows]

@@ -30,6 +30,7 @@ from models import User
 from models import Village
 from services import search
 from services.reports import in_villages_by_key
+from services.reports import village_scope
 
 OPEN = "open"  # the default tab: every status but closed
 ALL = "all"
@@ -122,8 +123,7 @@ def _conditions(filters, user_id, dialect=None, for_counts=False):
 def _scope(user, filters):
     """The villages whose reports are listed: the one filtered on, or all the user may see
     (None: every village); and who "me" is, when the filters ask for it."""
-    village_ids = [filters.village] if filters.village else user.visible_village_ids()
-    scoped = None if village_ids is None else tuple(village_ids)
+    scoped = (filters.village,) if filters.village else village_scope(user)
     return scoped, user.id if filters.assignee == "me" else None
 
 
@@ -268,7 +268,5 @@ def badge_statement(village_ids):
 
 def badge_counts(user):
     """New reports, and urgent open ones, in the user's villages: one indexed statement."""
-    village_ids = user.visible_village_ids()
-    key = None if village_ids is None else tuple(village_ids)
-    row = db.session.execute(badge_statement(key)).one()
+    row = db.session.execute(badge_statement(village_scope(user))).one()
     return {"new": row[0], "urgent": row[1]}

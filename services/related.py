@@ -22,6 +22,7 @@ from models import Village
 from models import passport_index
 from services.reports import in_villages
 from services.reports import persons_report_in_villages
+from services.reports import village_scope
 
 WINDOW = timedelta(days=7)
 MAX_MATCHES = 20
@@ -56,9 +57,7 @@ def _candidates(report, user):
     # Passports are sealed: SQL compares their blind index (services/passports.py).
     passports = {passport_index(p.passport_no) for p in persons if matching.passport_key(p.passport_no)}
     names = sorted({(p.name_key, p.nationality) for p in persons if p.name_key and p.nationality})
-    village_ids = user.visible_village_ids()
-    statement = _candidates_statement(None if village_ids is None else tuple(village_ids),
-                                      bool(passports), len(names))
+    statement = _candidates_statement(village_scope(user), bool(passports), len(names))
     values = {"report_id": report.id, "village_id": report.village_id,
               "since": report.created_at - WINDOW, "until": report.created_at + WINDOW,
               "passports": sorted(passports)}
@@ -157,8 +156,7 @@ def _strongest(found):
 
 def duplicates_of(report, user):
     """The reports closed as duplicates of this one that the user may see."""
-    village_ids = user.visible_village_ids()
-    statement = _duplicates_statement(None if village_ids is None else tuple(village_ids))
+    statement = _duplicates_statement(village_scope(user))
     return list(db.session.execute(statement, {"report_id": report.id}))
 
 

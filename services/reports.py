@@ -57,6 +57,13 @@ def photo_dir():
     return Path(current_app.config["UPLOAD_DIR"]) / "photos"
 
 
+def village_scope(user):
+    """The villages whose reports `user` may see, as the key of a built statement: a tuple of ids,
+    or None for every village."""
+    village_ids = user.visible_village_ids()
+    return None if village_ids is None else tuple(village_ids)
+
+
 def in_villages(village_ids):
     """SQL condition for the reports of these villages (None: every village)."""
     return true() if village_ids is None else Report.village_id.in_(village_ids)

@@ -19,6 +19,12 @@ from tests import factories
 HX = {"HX-Request": "true"}
 
 
+def queue_rows_by_code(page):
+    """{reference code: the HTML of its row}."""
+    return {code: row for row in page.split('<li class="card queue-row')[1:]
+            for code in re.findall(r'class="code">([A-Z0-9-]+)<', row)}
+
+
 def make_officer(username, villages, email=""):
     """An officer of the named villages (call inside an app context)."""
     officer = User(username=username, full_name=f"Officer {username}", role=Role.OFFICER,

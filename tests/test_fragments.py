@@ -12,7 +12,7 @@ from models import User
 from tests import factories
 from tests.review_support import make_officer
 from tests.review_support import post_action
-from tests.test_review_queue import queue_rows_by_code
+from tests.review_support import queue_rows_by_code
 from web.fragments import REQUEST_BOUND
 from web.fragments import kept
 from web.fragments import kept_each

@@ -20,6 +20,7 @@ from tests import factories
 from tests.review_support import HX
 from tests.review_support import make_officer
 from tests.review_support import post_action
+from tests.review_support import queue_rows_by_code
 from tests.review_support import report_in
 
 
@@ -31,12 +32,6 @@ def listed(response):
 def tab_counts(response):
     return {tab: int(count) for tab, count in re.findall(
         r'data-tab="(\w+)"[^>]*>[^<]*<span class="count">(\d+)</span>', response.data.decode())}
-
-
-def queue_rows_by_code(page):
-    """{reference code: the HTML of its row}."""
-    return {code: row for row in page.split('<li class="card queue-row')[1:]
-            for code in re.findall(r'class="code">([A-Z0-9-]+)<', row)}
 
 
 def days_ago(days, hours=0):
