@@ -94,13 +94,13 @@ class QueueFilters:
                 self.date_from, self.date_to)
 
 
-def _conditions(filters, user_id, dialect=None, for_counts=False):
+def _conditions(filters, user_id, dialect=None, for_counts=False, village_ids=None):
     """The WHERE terms for `filters`, villages aside (the callers scope them); the counts per
     status leave out the tab and the search. `user_id` is who "me" is; `dialect` the
-    database's, which the search's index depends on."""
+    database's, which the search's index depends on, and `village_ids` the villages it reads."""
     conditions = []
     if filters.q and not for_counts:
-        found = search.matching_reports(filters.q, dialect)
+        found = search.matching_reports(filters.q, dialect, village_ids)
         conditions.append(false() if found is None else Report.id.in_(found))
     if not for_counts and filters.status == OPEN:
         conditions.append(IS_OPEN)
@@ -181,7 +181,7 @@ def page_statement(filters, village_ids, user_id, dialect):
     index in the page's order, then merged: a village's reports lie together in those indexes,
     while across several villages the database would have to choose between reading in order and
     skipping other villages' rows, or fetching all of the officer's reports and sorting them."""
-    conditions = _conditions(filters, user_id, dialect)
+    conditions = _conditions(filters, user_id, dialect, village_ids=village_ids)
     order = order_by(filters.sort)
     ids = select(Report.id).where(*conditions).order_by(*order)
     if village_ids is not None and filters.q:

@@ -5,7 +5,9 @@ Each report's row holds its words (names and description) and the typo keys of t
 (domain.searchtext.typo_keys: a symmetric deletion index, so one letter wrong, missing, extra or
 two swapped is still an exact look-up). SQLite: an FTS5 table `report_search` (rowid = report
 id) with both as columns. PostgreSQL: a table `report_search` with both as `tsvector`s under
-GIN, and the names, each one's words sorted, under a pg_trgm GIN index for names merely alike.
+GIN, and the names, each one's words sorted, under a pg_trgm GIN index for names merely alike;
+each of the three indexes leads with the report's village (btree_gin), so an officer's search
+reads the matches in their own villages only, not the many more in villages they may not see.
 Both get text normalised in Python (no case, accents or punctuation), so they index alike.
 Reference codes and passport numbers are not in the index: a code is found through the reports'
 unique index, a passport number through `passport_reports`, the one place a number is looked up.
@@ -48,25 +50,30 @@ SQLITE_INDEX = (
 )
 POSTGRES_INDEX = (
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE EXTENSION IF NOT EXISTS btree_gin",
     f"CREATE TABLE IF NOT EXISTS {TABLE} ("
     " report_id integer PRIMARY KEY REFERENCES reports (id) ON DELETE CASCADE,"
+    " village_id integer NOT NULL,"
     " names text NOT NULL DEFAULT '',"
     " document tsvector NOT NULL,"
     " typos tsvector NOT NULL)",
 )
+# One GIN index for the three look-ups, led by the village (btree_gin): each look-up's index
+# condition then holds its village too. With an index per look-up, each led by the village,
+# PostgreSQL with no statistics read a village's every row through another look-up's index.
 # Without fastupdate a GIN index takes each write at once: with it, writes wait in a list that
 # every search reads through until a VACUUM, and a search for a rare word took milliseconds
 # more per thousand reports written since.
-POSTGRES_LOOKUPS = tuple(
-    f"CREATE INDEX IF NOT EXISTS ix_{TABLE}_{indexed} ON {TABLE} "
-    f"USING gin ({indexed}{operators}) WITH (fastupdate = off)"
-    for indexed, operators in (("document", ""), ("typos", ""), ("names", " gin_trgm_ops")))
+POSTGRES_LOOKUP_NAME = f"ix_{TABLE}_lookup"
+POSTGRES_LOOKUP = (
+    f"CREATE INDEX IF NOT EXISTS {POSTGRES_LOOKUP_NAME} ON {TABLE} "
+    "USING gin (village_id, document, typos, names gin_trgm_ops) WITH (fastupdate = off)")
 
 _sqlite_index = table(TABLE, column("rowid"), column("words"), column("typos"))
-_postgres_index = table(TABLE, column("report_id"), column("names"), column("document"),
-                        column("typos"))
+_postgres_index = table(TABLE, column("report_id"), column("village_id"), column("names"),
+                        column("document"), column("typos"))
 SIMPLE = literal_column("'simple'")  # the text search configuration: no stemming, no stop words
-_reports = table("reports", column("id"), column("description"))
+_reports = table("reports", column("id"), column("village_id"), column("description"))
 _persons = table("persons", column("id"), column("report_id"), column("name"))
 
 
@@ -86,7 +93,7 @@ def create_index(connection, fill=False):
     """Make the index's tables (none of the models': an FTS5 table is no ordinary table); with
     `fill`, index the reports already there."""
     sqlite = connection.dialect.name == "sqlite"
-    for statement in SQLITE_INDEX if sqlite else POSTGRES_INDEX + POSTGRES_LOOKUPS:
+    for statement in SQLITE_INDEX if sqlite else (*POSTGRES_INDEX, POSTGRES_LOOKUP):
         connection.execute(text(statement))
     if fill:
         rebuild(connection)
@@ -123,7 +130,8 @@ def _changed_report_ids(session):
             changed.add(instance.id if isinstance(instance, Report) else instance.report_id)
     for instance in session.dirty:
         state = inspect(instance)
-        if isinstance(instance, Report) and state.attrs.description.history.has_changes():
+        if isinstance(instance, Report) and (state.attrs.description.history.has_changes()
+                                             or state.attrs.village_id.history.has_changes()):
             changed.add(instance.id)
         elif isinstance(instance, Person):
             moved = state.attrs.report_id.history
@@ -167,8 +175,10 @@ def refresh(connection, report_ids):
 
 
 def _refresh_batch(connection, report_ids):
-    descriptions = dict(connection.execute(
-        select(_reports.c.id, _reports.c.description).where(_reports.c.id.in_(report_ids))).all())
+    reports = connection.execute(select(_reports.c.id, _reports.c.village_id, _reports.c.description)
+                                 .where(_reports.c.id.in_(report_ids))).all()
+    descriptions = {report_id: text_ for report_id, _village_id, text_ in reports}
+    villages = {report_id: village_id for report_id, village_id, _text in reports}
     names = {report_id: [] for report_id in descriptions}
     for report_id, name in connection.execute(
             select(_persons.c.report_id, _persons.c.name)
@@ -183,7 +193,8 @@ def _refresh_batch(connection, report_ids):
             connection.execute(_sqlite_index.insert(), rows)
         return
     connection.execute(delete(_postgres_index).where(_postgres_index.c.report_id.in_(report_ids)))
-    rows = [{"report_id": report_id, "names": searchtext.names_text(names[report_id]),
+    rows = [{"report_id": report_id, "village_id": villages[report_id],
+             "names": searchtext.names_text(names[report_id]),
              "words": searchtext.document_text(names[report_id], text_),
              "typo_keys": searchtext.typo_text(names[report_id])}
             for report_id, text_ in descriptions.items()]
@@ -197,18 +208,16 @@ def _refresh_batch(connection, report_ids):
 
 def rebuild(connection):
     """Index every report anew (`flask reindex`, and the migration that makes the index);
-    returns how many reports were indexed. PostgreSQL's lookups are built again after the rows
-    are written: quicker than writing into them row by row."""
+    returns how many reports were indexed. PostgreSQL's look-up index is built again after the
+    rows are written: quicker than writing into it row by row."""
     postgres = connection.dialect.name != "sqlite"
     if postgres:
-        for indexed in ("document", "typos", "names"):
-            connection.execute(text(f"DROP INDEX IF EXISTS ix_{TABLE}_{indexed}"))
+        connection.execute(text(f"DROP INDEX IF EXISTS {POSTGRES_LOOKUP_NAME}"))
     connection.execute(delete(_postgres_index if postgres else _sqlite_index))
     report_ids = connection.execute(select(_reports.c.id)).scalars().all()
     refresh(connection, report_ids)
     if postgres:
-        for statement in POSTGRES_LOOKUPS:
-            connection.execute(text(statement))
+        connection.execute(text(POSTGRES_LOOKUP))
     return len(report_ids)
 
 
@@ -227,10 +236,11 @@ def _typo_query(words, quote, either, both):
                      + ")" for word in words)
 
 
-def _text_matches(words, dialect):
+def _text_matches(words, dialect, village_ids):
     """Selects of the ids of reports whose names and description hold every word, or whose
     names hold every word give or take a typo (the same typo keys in both databases; on
-    PostgreSQL also a name like the typed one by pg_trgm's word similarity)."""
+    PostgreSQL also a name like the typed one by pg_trgm's word similarity). On PostgreSQL each
+    look-up is made once per village in `village_ids` (None: every village)."""
     if dialect == "sqlite":
         every_word = " AND ".join(f'"{word}"' for word in words)
         typos = _typo_query(words, lambda key: f'"{key}"', " OR ", " AND ")
@@ -240,20 +250,26 @@ def _text_matches(words, dialect):
     # the whole table when it expects many matches.
     index = _postgres_index.c
     typos = _typo_query(words, lambda key: f"'{key}'", " | ", " & ")
-    return [
-        select(index.report_id).where(
-            index.document.op("@@")(func.plainto_tsquery(SIMPLE, " ".join(words)))),
-        select(index.report_id).where(index.typos.op("@@")(func.to_tsquery(SIMPLE, typos))),
+    lookups = (
+        index.document.op("@@")(func.plainto_tsquery(SIMPLE, " ".join(words))),
+        index.typos.op("@@")(func.to_tsquery(SIMPLE, typos)),
         # the typed name against the best matching stretch of the names, by trigrams (pg_trgm's
         # threshold, 0.6); the words sorted as each name's are.
-        select(index.report_id).where(index.names.op("%>")(" ".join(sorted(words)))),
-    ]
+        index.names.op("%>")(" ".join(sorted(words))),
+    )
+    if village_ids is None:
+        return [select(index.report_id).where(lookup) for lookup in lookups]
+    # One village per look-up, so the village is part of the index condition: GIN cannot search
+    # an IN list, and a look-up across villages would read every village's matches.
+    return [select(index.report_id).where(index.village_id == village_id, lookup)
+            for lookup in lookups for village_id in village_ids]
 
 
-def matching_reports(typed, dialect):
-    """The ids of the reports a search finds, in every status and village (the caller scopes
-    them): its reference code, a passport number, or its words in the names and description.
-    `dialect` is the database's ("sqlite" or "postgresql")."""
+def matching_reports(typed, dialect, village_ids=None):
+    """The ids of the reports a search finds, in every status: its reference code, a passport
+    number, or its words in the names and description. `dialect` is the database's ("sqlite" or
+    "postgresql"). The caller still scopes them to the user's villages: `village_ids` (None:
+    every village) only spares PostgreSQL reading the words' matches in other villages."""
     parts = []
     code = refcodes.normalize(typed)
     if code:
@@ -263,5 +279,5 @@ def matching_reports(typed, dialect):
         parts.append(passports)
     words = searchtext.query_words(typed)
     if words:
-        parts.extend(_text_matches(words, dialect))
+        parts.extend(_text_matches(words, dialect, village_ids))
     return union_all(*parts) if parts else None

@@ -47,15 +47,22 @@ def app_config(tmp_path, request):
     }
 
 
+# The PostgreSQL databases whose schema this run made: a database kept from an earlier run may
+# hold an older schema under the same table names.
+SCHEMA_MADE = set()
+
+
 def empty_schema():
-    """Every table empty, ids from 1. A schema already whole is emptied with one TRUNCATE: on
+    """Every table empty, ids from 1. A schema this run made is emptied with one TRUNCATE: on
     PostgreSQL, dropping and creating two dozen tables and their indexes for each test cost more
     than most tests (file creations, catalog rows that autovacuum-less servers never reclaim)."""
     tables = set(db.inspect(db.engine).get_table_names())
     wanted = set(db.metadata.tables) | {search.TABLE}
-    if db.engine.dialect.name != "postgresql" or not wanted <= tables:
+    url = db.engine.url.render_as_string()
+    if db.engine.dialect.name != "postgresql" or url not in SCHEMA_MADE or not wanted <= tables:
         db.drop_all()
         db.create_all()
+        SCHEMA_MADE.add(url)
         return
     # The table names come from our own metadata, not from input.
     db.session.execute(text(f"TRUNCATE {', '.join(sorted(wanted))} RESTART IDENTITY CASCADE"))
