@@ -59,6 +59,19 @@ def typo_text(names):
     return " ".join(sorted(keys))
 
 
+def village_tag(village_id):
+    """What the words of a village's reports start with in the index's village columns. Its
+    digits end at the 'x', so no word of one village reads as another's ('v1x23' against
+    'v12x3')."""
+    return f"v{village_id}x"
+
+
+def in_village(village_id, text):
+    """`text`'s words (or typo keys), each tagged with the village: 'v12xnguyen'."""
+    tag = village_tag(village_id)
+    return " ".join(tag + word for word in text.split())
+
+
 def query_words(text):
     """The words of a typed search the index is asked for (at most MAX_WORDS)."""
     return words(text)[:MAX_WORDS]

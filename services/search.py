@@ -4,10 +4,11 @@ kept in step with every write in the same transaction.
 Each report's row holds its words (names and description) and the typo keys of the names' words
 (domain.searchtext.typo_keys: a symmetric deletion index, so one letter wrong, missing, extra or
 two swapped is still an exact look-up). SQLite: an FTS5 table `report_search` (rowid = report
-id) with both as columns. PostgreSQL: a table `report_search` with both as `tsvector`s under
-GIN, and the names, each one's words sorted, under a pg_trgm GIN index for names merely alike;
-each of the three indexes leads with the report's village (btree_gin), so an officer's search
-reads the matches in their own villages only, not the many more in villages they may not see.
+id) with both as columns, and both again with each word tagged with the report's village
+(searchtext.in_village). PostgreSQL: a table `report_search` with both as `tsvector`s and the
+names, each one's words sorted, for pg_trgm's names merely alike, under one GIN index led by the
+report's village (btree_gin). Either way an officer's search reads the matches in their own
+villages only, not the many more in villages they may not see.
 Both get text normalised in Python (no case, accents or punctuation), so they index alike.
 Reference codes and passport numbers are not in the index: a code is found through the reports'
 unique index, a passport number through `passport_reports`, the one place a number is looked up.
@@ -46,7 +47,8 @@ REFRESH_BATCH = 500  # reports rewritten per statement
 
 SQLITE_INDEX = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
-    "words, typos, tokenize = 'unicode61 remove_diacritics 2', detail = 'column')",
+    "words, typos, village_words, village_typos,"
+    " tokenize = 'unicode61 remove_diacritics 2', detail = 'column')",
 )
 POSTGRES_INDEX = (
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
@@ -69,7 +71,8 @@ POSTGRES_LOOKUP = (
     f"CREATE INDEX IF NOT EXISTS {POSTGRES_LOOKUP_NAME} ON {TABLE} "
     "USING gin (village_id, document, typos, names gin_trgm_ops) WITH (fastupdate = off)")
 
-_sqlite_index = table(TABLE, column("rowid"), column("words"), column("typos"))
+_sqlite_index = table(TABLE, column("rowid"), column("words"), column("typos"),
+                      column("village_words"), column("village_typos"))
 _postgres_index = table(TABLE, column("report_id"), column("village_id"), column("names"),
                         column("document"), column("typos"))
 SIMPLE = literal_column("'simple'")  # the text search configuration: no stemming, no stop words
@@ -186,9 +189,13 @@ def _refresh_batch(connection, report_ids):
         names[report_id].append(name or "")
     if connection.dialect.name == "sqlite":
         connection.execute(delete(_sqlite_index).where(_sqlite_index.c.rowid.in_(report_ids)))
-        rows = [{"rowid": report_id, "words": searchtext.document_text(names[report_id], text_),
-                 "typos": searchtext.typo_text(names[report_id])}
-                for report_id, text_ in descriptions.items()]
+        rows = []
+        for report_id, text_ in descriptions.items():
+            words = searchtext.document_text(names[report_id], text_)
+            typos = searchtext.typo_text(names[report_id])
+            rows.append({"rowid": report_id, "words": words, "typos": typos,
+                         "village_words": searchtext.in_village(villages[report_id], words),
+                         "village_typos": searchtext.in_village(villages[report_id], typos)})
         if rows:
             connection.execute(_sqlite_index.insert(), rows)
         return
@@ -239,12 +246,20 @@ def _typo_query(words, quote, either, both):
 def _text_matches(words, dialect, village_ids):
     """Selects of the ids of reports whose names and description hold every word, or whose
     names hold every word give or take a typo (the same typo keys in both databases; on
-    PostgreSQL also a name like the typed one by pg_trgm's word similarity). On PostgreSQL each
-    look-up is made once per village in `village_ids` (None: every village)."""
+    PostgreSQL also a name like the typed one by pg_trgm's word similarity), in the villages of
+    `village_ids` only (None: every village)."""
+    if village_ids is not None and not village_ids:
+        return []
     if dialect == "sqlite":
-        every_word = " AND ".join(f'"{word}"' for word in words)
-        typos = _typo_query(words, lambda key: f'"{key}"', " OR ", " AND ")
-        expression = f"words : ({every_word}) OR typos : ({typos})"
+        # Each village's words are tagged with it: the look-up asks for each village's tags.
+        tags = [""] if village_ids is None else [searchtext.village_tag(v) for v in village_ids]
+        prefix = "" if village_ids is None else "village_"
+        every_word = " OR ".join("(" + " AND ".join(f'"{tag}{word}"' for word in words) + ")"
+                                 for tag in tags)
+        typos = " OR ".join(
+            "(" + _typo_query(words, lambda key, tag=tag: f'"{tag}{key}"', " OR ", " AND ") + ")"
+            for tag in tags)
+        expression = f"{prefix}words : ({every_word}) OR {prefix}typos : ({typos})"
         return [select(_sqlite_index.c.rowid).where(literal_column(TABLE).match(expression))]
     # Three look-ups, each on its own GIN index: as one OR, the planner would rather read
     # the whole table when it expects many matches.
@@ -268,8 +283,9 @@ def _text_matches(words, dialect, village_ids):
 def matching_reports(typed, dialect, village_ids=None):
     """The ids of the reports a search finds, in every status: its reference code, a passport
     number, or its words in the names and description. `dialect` is the database's ("sqlite" or
-    "postgresql"). The caller still scopes them to the user's villages: `village_ids` (None:
-    every village) only spares PostgreSQL reading the words' matches in other villages."""
+    "postgresql"). Words are looked up in the villages of `village_ids` only (None: every
+    village), so the index never reads the matches of other villages; codes and passport
+    numbers are found in every village: the caller scopes the reports to the user's."""
     parts = []
     code = refcodes.normalize(typed)
     if code:

@@ -36,6 +36,15 @@ def found(typed):
     return set(db.session.scalars(select(Report.code).where(Report.id.in_(matches))))
 
 
+def found_in(typed, villages):
+    """The codes of the reports the index finds for `typed` in the named villages (app context)."""
+    village_ids = [factories.village(name).id for name in villages]
+    matches = search.matching_reports(typed, db.engine.dialect.name, village_ids)
+    if matches is None:
+        return set()
+    return set(db.session.scalars(select(Report.code).where(Report.id.in_(matches))))
+
+
 def index_rows():
     """How many reports the index holds."""
     return db.session.scalar(select(func.count()).select_from(table(search.TABLE)))
@@ -100,6 +109,14 @@ def test_the_queue_searches_every_status_in_the_users_villages_only(client, auth
     auth.sign_in_as("admin")
     assert set(listed(client.get("/review/", query_string={"q": "ngyuen thanh"}))) == {
         seen["closed"], seen["kasu"]}
+
+
+def test_the_index_looks_up_words_in_the_given_villages_only(app, seen):
+    with app.app_context():
+        assert found_in("nguyen thanh", ["Kasu"]) == {seen["kasu"]}
+        assert found_in("ngyuen thanh", ["Tanjung Sari", "Pemping"]) == {seen["closed"]}
+        assert found_in("homestay ali", ["Kasu"]) == set()
+        assert found_in("nguyen thanh", []) == set()
 
 
 def test_a_report_moved_to_another_village_is_found_there(app, client, auth, seen):
