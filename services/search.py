@@ -261,8 +261,8 @@ def _text_matches(words, dialect, village_ids):
             for tag in tags)
         expression = f"{prefix}words : ({every_word}) OR {prefix}typos : ({typos})"
         return [select(_sqlite_index.c.rowid).where(literal_column(TABLE).match(expression))]
-    # Three look-ups, each on its own GIN index: as one OR, the planner would rather read
-    # the whole table when it expects many matches.
+    # Three look-ups, each its own scan of the GIN index: as one OR, the planner would rather
+    # read the whole table when it expects many matches.
     index = _postgres_index.c
     typos = _typo_query(words, lambda key: f"'{key}'", " | ", " & ")
     lookups = (
