@@ -38,10 +38,12 @@ def downgrade():
     connection = op.get_bind()
     if connection.dialect.name != "sqlite":
         return
-    connection.execute(text(f"ALTER TABLE {search.TABLE} RENAME TO {search.TABLE}_tagged"))
-    connection.execute(text(
-        f"CREATE VIRTUAL TABLE {search.TABLE} USING fts5(words, typos, "
-        "tokenize = 'unicode61 remove_diacritics 2', detail = 'column')"))
-    connection.execute(text(f"INSERT INTO {search.TABLE} (rowid, words, typos) "
-                            f"SELECT rowid, words, typos FROM {search.TABLE}_tagged"))
-    connection.execute(text(f"DROP TABLE {search.TABLE}_tagged"))
+    for statement in (
+        "ALTER TABLE report_search RENAME TO report_search_tagged",
+        "CREATE VIRTUAL TABLE report_search USING fts5(words, typos,"
+        " tokenize = 'unicode61 remove_diacritics 2', detail = 'column')",
+        "INSERT INTO report_search (rowid, words, typos)"
+        " SELECT rowid, words, typos FROM report_search_tagged",
+        "DROP TABLE report_search_tagged",
+    ):
+        connection.execute(text(statement))
