@@ -113,7 +113,9 @@ def test_a_refused_report_shows_the_form_with_its_errors_and_nothing_waits(offli
     assert reports_with(live_app, description) == [0]
 
 
-def test_a_refused_waiting_report_shows_why_and_can_be_deleted(offline_context, live_app):
+def refused_on_the_outbox_page(offline_context):
+    """A page on the outbox, once a report kept offline has been sent and refused (its
+    description is too short)."""
     page = offline_context.new_page()
     log_in(page, "desa")
     page.goto("/reports/new")
@@ -124,6 +126,11 @@ def test_a_refused_waiting_report_shows_why_and_can_be_deleted(offline_context, 
     expect(badge(page)).to_have_text("1 laporan menunggu")
     offline_context.set_offline(False)
     page.goto("/outbox")
+    return page
+
+
+def test_a_refused_waiting_report_shows_why_and_can_be_deleted(offline_context, live_app):
+    page = refused_on_the_outbox_page(offline_context)
     item = page.locator(".outbox-item")
     expect(item.locator(".outbox-invalid")).to_contain_text("Kantor tidak dapat menerimanya")
     expect(item.locator(".outbox-invalid li")).to_have_count(2)  # the reason and the field's error
@@ -161,16 +168,7 @@ DELETE_WHILE_ANSWER_IS_WRITTEN = """async () => {
 
 
 def test_a_report_deleted_as_its_answer_arrives_stays_deleted(offline_context, live_app):
-    page = offline_context.new_page()
-    log_in(page, "desa")
-    page.goto("/reports/new")
-    wait_for_worker(page)
-    fill_report(page, "Terlalu pendek", photo=False)
-    offline_context.set_offline(True)
-    send_report(page)
-    expect(badge(page)).to_have_text("1 laporan menunggu")
-    offline_context.set_offline(False)
-    page.goto("/outbox")
+    page = refused_on_the_outbox_page(offline_context)
     expect(page.locator(".outbox-item .outbox-invalid")).to_be_visible()
     assert page.evaluate(DELETE_WHILE_ANSWER_IS_WRITTEN) == 0
 
