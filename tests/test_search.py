@@ -119,6 +119,13 @@ def test_the_index_looks_up_words_in_the_given_villages_only(app, seen):
         assert found_in("nguyen thanh", []) == set()
 
 
+def test_beyond_a_few_villages_words_are_looked_up_across_all(app, seen, monkeypatch):
+    monkeypatch.setattr(search, "MAX_VILLAGES_LOOKED_UP_APART", 1)
+    with app.app_context():
+        assert found_in("nguyen thanh", ["Kasu"]) == {seen["kasu"]}
+        assert found_in("nguyen thanh", ["Kasu", "Pemping"]) == {seen["kasu"], seen["closed"]}
+
+
 def test_a_report_moved_to_another_village_is_found_there(app, client, auth, seen):
     with app.app_context():
         kasu = db.session.scalar(select(Report).where(Report.code == seen["kasu"]))
