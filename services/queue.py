@@ -225,9 +225,8 @@ class CountsCache:
 
     def counts(self, user, filters):
         """{status: count} for the filters, tab and search aside; tabs OPEN and ALL summed."""
-        village_ids = user.visible_village_ids()
-        key = (tuple(sorted(village_ids)) if village_ids is not None else None,
-               user.id if filters.assignee == "me" else None, filters.count_key())
+        village_ids = village_scope(user)
+        key = (village_ids, user.id if filters.assignee == "me" else None, filters.count_key())
         stamp = tuple(db.session.execute(self.STAMP).one())
         with self.lock:
             cached = self.entries.get(key)

@@ -58,10 +58,10 @@ def photo_dir():
 
 
 def village_scope(user):
-    """The villages whose reports `user` may see, as the key of a built statement: a tuple of ids,
-    or None for every village."""
+    """The villages whose reports `user` may see, as the key of a built statement or a cache:
+    their ids in order, or None for every village."""
     village_ids = user.visible_village_ids()
-    return None if village_ids is None else tuple(village_ids)
+    return None if village_ids is None else tuple(sorted(village_ids))
 
 
 def in_villages(village_ids):
